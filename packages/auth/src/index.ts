@@ -1,0 +1,1 @@
+export type { AuthRequest, AuthStrategy } from './auth-strategy';

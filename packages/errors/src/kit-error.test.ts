@@ -1,0 +1,22 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { isKitError, KitError } from './kit-error';
+
+describe('KitError', () => {
+  it('takes category, retryable, hint and docs slug from the catalogue', () => {
+    const error = new KitError('server.unavailable', { status: 503 });
+    expect(error.category).toBe('server');
+    expect(error.retryable).toBe(true);
+    expect(error.docsSlug).toBe('server-unavailable');
+    expect(error.hint.length).toBeGreaterThan(10);
+    expect(isKitError(error, 'server.unavailable')).toBe(true);
+    expect(isKitError(new Error('x'))).toBe(false);
+  });
+
+  it('never shows a cause object in toJSON or inspect, only its summary', () => {
+    const cause = Object.assign(new Error('boom'), { config: { headers: { Authorization: 'Bearer sk_live_123' } } });
+    const error = new KitError('network.connection_reset', { cause });
+    expect(JSON.stringify(error)).not.toContain('sk_live_123');
+    expect(inspect(error, { depth: 10 })).not.toContain('sk_live_123');
+  });
+});

@@ -1,0 +1,201 @@
+import { type CatalogueEntry, docsSlugFor, ERROR_CATALOGUE, type ErrorCategory, type ErrorCode } from './catalogue';
+
+const KIT_ERROR_MARKER = Symbol.for('kit.error');
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+/**
+ * @kit/logger installs a string redactor here (masking every registered Secret) the first time a
+ * Secret is created; @kit/errors has no dependencies, so it looks the hook up instead of importing it.
+ */
+const REDACT_HOOK = Symbol.for('kit.redact');
+
+/** What is known about whether a failed operation took effect on the server. */
+export type ErrorOutcome =
+  /** The request never left this process (safe to resend). */
+  | 'not_sent'
+  /** The request may or may not have been executed: reconcile before resending. */
+  | 'unknown'
+  /** The server answered and did not execute it. */
+  | 'rejected';
+
+/** Options for {@link KitError}. Every field is optional; the catalogue supplies the rest. */
+export interface KitErrorOptions {
+  /** The message. Defaults to the catalogue title. Must never contain a credential. */
+  message?: string;
+  /** The original error. Kept for debugging; `toJSON()` only summarises it. */
+  cause?: unknown;
+  /** Overrides the catalogue's `retryable` (for example a venue saying "retry"). */
+  retryable?: boolean;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+  /** The server's request id, from the response headers or body. */
+  requestId?: string;
+  /** How long the server asked us to wait, in milliseconds. */
+  retryAfterMs?: number;
+  /** Attempts made before this error was final. */
+  attempts?: number;
+  /** Total time spent waiting between attempts, in milliseconds. */
+  totalDelayMs?: number;
+  /** The HTTP method. */
+  method?: string;
+  /** The request path without query string (query values may hold signatures). */
+  path?: string;
+  /** Whether the operation may have taken effect. */
+  outcome?: ErrorOutcome;
+  /** The venue's own error code, when a vendor map produced this error. */
+  vendorCode?: string;
+  /** WebSocket close code. */
+  closeCode?: number;
+  /** WebSocket close reason. */
+  closeReason?: string;
+  /** Structured, secret-free details (schema issue paths, config problems, …). */
+  details?: unknown;
+  /** Overrides the catalogue hint with a more specific one. */
+  hint?: string;
+}
+
+function redactText(text: string): string {
+  const hook = (globalThis as Record<symbol, unknown>)[REDACT_HOOK];
+  return typeof hook === 'function' ? (hook as (s: string) => string)(text) : text;
+}
+
+/**
+ * The one error type every kit package throws. Check with {@link isKitError} rather than
+ * `instanceof`, which fails when two copies of the package are installed.
+ *
+ * @example
+ * ```ts
+ * try { await client.get('/account'); }
+ * catch (error) {
+ *   if (isKitError(error) && error.category === 'rate_limit') console.log(error.retryAfterMs);
+ * }
+ * ```
+ */
+export class KitError extends Error {
+  /** The stable dotted code, e.g. `network.connection_reset`. */
+  readonly code: ErrorCode;
+  /** The broad family of the failure. */
+  readonly category: ErrorCategory;
+  /** Whether retrying can succeed (before method and idempotency rules). */
+  readonly retryable: boolean;
+  /** One sentence a customer can act on. */
+  readonly hint: string;
+  /** The troubleshooting entry: `docs/troubleshooting/<docsSlug>.md`. */
+  readonly docsSlug: string;
+  /** The HTTP status, when there was a response. */
+  readonly status?: number;
+  /** The server's request id. */
+  readonly requestId?: string;
+  /** How long the server asked us to wait, in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** Attempts made before this error was final. */
+  attempts?: number;
+  /** Total time spent waiting between attempts, in milliseconds. */
+  totalDelayMs?: number;
+  /** The HTTP method. */
+  readonly method?: string;
+  /** The request path, without query string. */
+  readonly path?: string;
+  /** Whether the operation may have taken effect. */
+  readonly outcome?: ErrorOutcome;
+  /** The venue's own error code. */
+  readonly vendorCode?: string;
+  /** WebSocket close code. */
+  readonly closeCode?: number;
+  /** WebSocket close reason. */
+  readonly closeReason?: string;
+  /** Structured, secret-free details. */
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, options: KitErrorOptions = {}) {
+    const entry: CatalogueEntry = ERROR_CATALOGUE[code] ?? ERROR_CATALOGUE['internal.unexpected'];
+    super(redactText(options.message ?? entry.title), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KitError';
+    this.code = code;
+    this.category = entry.category;
+    this.retryable = options.retryable ?? entry.retryable;
+    this.hint = options.hint ?? entry.hint;
+    this.docsSlug = docsSlugFor(code);
+    const optional = [
+      'status',
+      'requestId',
+      'retryAfterMs',
+      'attempts',
+      'totalDelayMs',
+      'method',
+      'path',
+      'outcome',
+      'vendorCode',
+      'closeCode',
+      'closeReason',
+      'details',
+    ] as const;
+    for (const key of optional) {
+      if (options[key] !== undefined) (this as Record<string, unknown>)[key] = options[key];
+    }
+    Object.defineProperty(this, KIT_ERROR_MARKER, { value: true });
+  }
+
+  /** A plain, secret-free object for logs and APIs. The cause is summarised, never dumped. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = {
+      name: this.name,
+      code: this.code,
+      category: this.category,
+      message: redactText(this.message),
+      retryable: this.retryable,
+      hint: this.hint,
+      docsSlug: this.docsSlug,
+    };
+    for (const key of [
+      'status',
+      'requestId',
+      'retryAfterMs',
+      'attempts',
+      'totalDelayMs',
+      'method',
+      'path',
+      'outcome',
+      'vendorCode',
+      'closeCode',
+      'closeReason',
+      'details',
+    ] as const) {
+      if (this[key] !== undefined) json[key] = this[key];
+    }
+    if (this.cause !== undefined) json.cause = summariseCause(this.cause);
+    return json;
+  }
+
+  /** Node's `util.inspect` shows the same secret-free view as `toJSON()`, plus the stack. */
+  [INSPECT](): string {
+    const { name: _name, message: _message, ...rest } = this.toJSON();
+    const stack = redactText(this.stack ?? `${this.name}: ${this.message}`);
+    return `${stack}\n${JSON.stringify(rest, null, 2)}`;
+  }
+}
+
+/** A bounded, secret-free summary of any cause: name, message and code, recursively (depth 3). */
+export function summariseCause(cause: unknown, depth = 0): unknown {
+  if (depth > 3) return '[cause chain truncated]';
+  if (isKitError(cause)) return cause.toJSON();
+  if (cause instanceof Error) {
+    const summary: Record<string, unknown> = { name: cause.name, message: redactText(cause.message) };
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' || typeof code === 'number') summary.code = code;
+    if (cause.cause !== undefined) summary.cause = summariseCause(cause.cause, depth + 1);
+    return summary;
+  }
+  if (typeof cause === 'string') return redactText(cause.slice(0, 500));
+  if (cause === null || typeof cause !== 'object') return cause;
+  return `[${Object.prototype.toString.call(cause).slice(8, -1)}]`;
+}
+
+/**
+ * Whether `value` is a KitError from any copy of @kit/errors (a `Symbol.for` brand, not `instanceof`).
+ * With `code`, also checks the code.
+ */
+export function isKitError(value: unknown, code?: ErrorCode): value is KitError {
+  if (typeof value !== 'object' || value === null) return false;
+  if ((value as Record<symbol, unknown>)[KIT_ERROR_MARKER] !== true) return false;
+  return code === undefined || (value as KitError).code === code;
+}

@@ -1,0 +1,38 @@
+/** Structured fields attached to a log line. */
+export type LogFields = Record<string, unknown>;
+
+/** Log levels, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/**
+ * The logging contract every kit package writes to. Any object of this shape works, so a pino or
+ * winston logger adapts in a few lines:
+ *
+ * @example
+ * ```ts
+ * const fromPino = (p: pino.Logger): Logger => ({
+ *   debug: (m, f) => p.debug(f ?? {}, m), info: (m, f) => p.info(f ?? {}, m),
+ *   warn: (m, f) => p.warn(f ?? {}, m), error: (m, f) => p.error(f ?? {}, m),
+ *   child: (f) => fromPino(p.child(f)),
+ * });
+ * ```
+ */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line. */
+  child(fields: LogFields): Logger;
+}
+
+/** A logger that discards everything (the default where a package takes an optional logger). */
+export const noopLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return noopLogger;
+  },
+};

@@ -1,0 +1,3 @@
+import { defineKitBuild } from '@kit/build-config';
+
+export default defineKitBuild();
