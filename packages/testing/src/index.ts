@@ -1,1 +1,3 @@
-export {};
+// The two servers are built and owned separately; each sub-index lists its exports explicitly.
+export * from './http/index';
+export * from './ws/index';
