@@ -1,7 +1,7 @@
 // Runs every package's tests through turbo, then prints one summary line for the whole workspace
 // last: `tests: N passed, N failed, N skipped` (CI reads it). Exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -44,5 +44,8 @@ if (missing.length > 0) {
   total.failed += missing.length;
 }
 const ok = result.status === 0 && total.failed === 0;
-console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+const line = `tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
+// .ci/run prints this again as the very last line, after the packaging and docs checks.
+writeFileSync(join(root, 'node_modules', '.kit-test-summary'), `${line}\n`);
+console.log(line);
 process.exit(ok ? 0 : 1);
