@@ -66,14 +66,24 @@ export async function drive(
 export function writeResults(name: string, data: unknown, markdown: string): void {
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
-  const stamp = { node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() };
+  const stamp = {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
   writeFileSync(`${dir}${name}.json`, `${JSON.stringify({ ...stamp, data }, null, 2)}\n`);
-  writeFileSync(`${dir}${name}.md`, `${markdown.trim()}\n\n_Node ${stamp.node}, ${stamp.platform}, ${stamp.date}_\n`);
+  writeFileSync(
+    `${dir}${name}.md`,
+    `${markdown.trim()}\n\n_Node ${stamp.node}, ${stamp.platform}, ${stamp.date}_\n`,
+  );
   console.log(markdown);
 }
 
 /** A markdown table from rows of cells. */
-export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+export function table(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+): string {
   const line = (cells: ReadonlyArray<string | number>) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

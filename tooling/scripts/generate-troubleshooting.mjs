@@ -14,7 +14,8 @@ const { ERROR_CATALOGUE, docsSlugFor } = await tsImport(
   import.meta.url,
 );
 
-const HEADER = '<!-- Generated from packages/errors/src/catalogue.ts by `pnpm docs:generate`. Do not edit. -->';
+const HEADER =
+  '<!-- Generated from packages/errors/src/catalogue.ts by `pnpm docs:generate`. Do not edit. -->';
 const pages = new Map();
 const byCategory = new Map();
 
@@ -49,7 +50,7 @@ for (const [code, entry] of Object.entries(ERROR_CATALOGUE)) {
       '}',
       '```',
       '',
-      'Every `KitError` carries `docsSlug`; this page is `docs/troubleshooting/' + slug + '.md`.',
+      `Every \`KitError\` carries \`docsSlug\`; this page is \`docs/troubleshooting/${slug}.md\`.`,
       'When you contact the API provider, include `error.requestId` if it is set.',
       '',
       '[All error codes](./README.md)',
@@ -66,7 +67,9 @@ index.push(
 for (const [category, rows] of byCategory) {
   index.push(`## ${category}`, '', '| Code | Retried | What to do |', '| --- | --- | --- |');
   for (const { code, slug, entry } of rows) {
-    index.push(`| [\`${code}\`](./${slug}.md) | ${entry.retryable ? 'yes' : 'no'} | ${entry.hint.replace(/\|/g, '\\|')} |`);
+    index.push(
+      `| [\`${code}\`](./${slug}.md) | ${entry.retryable ? 'yes' : 'no'} | ${entry.hint.replace(/\|/g, '\\|')} |`,
+    );
   }
   index.push('');
 }
@@ -80,10 +83,13 @@ if (check) {
     else if (readFileSync(file, 'utf8') !== content) problems.push(`out of date ${name}`);
   }
   if (existsSync(outDir)) {
-    for (const name of readdirSync(outDir)) if (!pages.has(name)) problems.push(`stale ${name} (no such code)`);
+    for (const name of readdirSync(outDir))
+      if (!pages.has(name)) problems.push(`stale ${name} (no such code)`);
   }
   if (problems.length > 0) {
-    console.error(`docs/troubleshooting drifted from the error catalogue (run \`pnpm docs:generate\`):\n  ${problems.join('\n  ')}`);
+    console.error(
+      `docs/troubleshooting drifted from the error catalogue (run \`pnpm docs:generate\`):\n  ${problems.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`docs: ${pages.size - 1} troubleshooting pages match the catalogue`);
