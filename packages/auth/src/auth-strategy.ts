@@ -4,6 +4,9 @@ import type { KitError } from '@kit/errors';
  * A request as an {@link AuthStrategy} sees it: everything a signature can cover, in the exact form
  * it will be sent. The REST client builds one per attempt; the WebSocket client builds one for its
  * login message (method `GET`, the stream URL, empty body).
+ *
+ * Serialise `query` with {@link formatQuery} (the same encoding the signing strategies sign) and send
+ * `body` exactly as returned: some strategies add to it (Kraken's `nonce`).
  */
 export interface AuthRequest {
   /** Upper-case HTTP method. */
@@ -39,6 +42,10 @@ export interface AuthStrategy {
   /**
    * Called when the server answered 401. Returns true when the strategy changed something (for
    * example invalidated its token) so one retry can succeed; false means retrying is pointless.
+   *
+   * `request` (optional, added after the first release of this contract) is the authenticated request
+   * that got the 401; with it a strategy can tell a stale token from a freshly fetched one when many
+   * requests fail at once.
    */
-  onUnauthorized?(error: KitError): Promise<boolean>;
+  onUnauthorized?(error: KitError, request?: AuthRequest): Promise<boolean>;
 }
