@@ -1,0 +1,47 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * Headers Node's http parser keeps only the first value of when a response repeats them
+ * (node/lib/_http_incoming.js `matchKnownFields`); every other repeated header is joined with ", ".
+ */
+const FIRST_VALUE_ONLY = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+]);
+
+/**
+ * Turns undici's parsed response headers (repeated headers as arrays) into the shape Node's
+ * `IncomingMessage.headers` has, which is what axios's http adapter hands to `AxiosHeaders`:
+ * `set-cookie` stays an array, the first-value-only headers keep their first value, others are joined.
+ */
+export function toNodeHeaders(headers: Record<string, string | string[] | undefined>): IncomingHttpHeaders {
+  const result: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string') {
+      result[name] = name === 'set-cookie' ? [value] : value;
+    } else if (name === 'set-cookie') {
+      result[name] = value;
+    } else {
+      result[name] = FIRST_VALUE_ONLY.has(name) ? value[0] : value.join(name === 'cookie' ? '; ' : ', ');
+    }
+  }
+  return result;
+}
