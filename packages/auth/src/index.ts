@@ -8,5 +8,15 @@ export type { BinanceAuthOptions } from './binance-auth';
 export { binanceAuth, DEFAULT_BINANCE_AUTH_OPTIONS, signBinance } from './binance-auth';
 export type { DataInput, DigestEncoding, HmacAlgorithm, KeyInput, SecretEncoding } from './hmac';
 export { decodeSecret, hmac, sha256 } from './hmac';
+export type {
+  OAuth2ClientCredentialsAuth,
+  OAuth2ClientCredentialsOptions,
+  OAuth2TokenRetryOptions,
+} from './oauth2-client-credentials';
+export {
+  DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS,
+  oauth2ClientCredentials,
+} from './oauth2-client-credentials';
+export type { FetchLike } from './oauth2-token-request';
 export { encodeQueryComponent, formatQuery } from './query-string';
 export { assertSecureTransport, isLoopbackHost } from './secure-transport';

@@ -1,0 +1,305 @@
+import { isKitError, KitError } from '@kit/errors';
+import { type Logger, noopLogger, type Secret, type SecretInput } from '@kit/logger';
+import { type AuthClock, raceAbort, systemClock, throwIfAborted } from './auth-clock';
+import type { AuthRequest, AuthStrategy } from './auth-strategy';
+import { requireCredential } from './credential';
+import {
+  type FetchLike,
+  requestToken,
+  type TokenEndpointConfig,
+  type TokenResult,
+} from './oauth2-token-request';
+import { copyRequest, readHeader, withHeader } from './request-edit';
+import { assertSecureTransport } from './secure-transport';
+
+/** Retry settings for the token endpoint (network failures, timeouts, 408, 429, 5xx). */
+export interface OAuth2TokenRetryOptions {
+  /**
+   * Attempts per token request, the first included.
+   * @default 3
+   */
+  maxAttempts?: number;
+  /**
+   * Backoff before the first retry, in milliseconds (doubles per retry, with jitter).
+   * @default 500
+   */
+  initialDelayMs?: number;
+  /**
+   * Cap on one backoff delay, in milliseconds; a longer Retry-After fails at once.
+   * @default 5000
+   */
+  maxDelayMs?: number;
+}
+
+/** Options for {@link oauth2ClientCredentials}. */
+export interface OAuth2ClientCredentialsOptions {
+  /** The token endpoint (`https://`; plain http only for loopback hosts). */
+  tokenUrl: string;
+  /** The OAuth client id. */
+  clientId: string;
+  /** The OAuth client secret. */
+  clientSecret: SecretInput;
+  /** Requested scope: a space-separated string or a list. @default undefined (the server's default scope) */
+  scope?: string | readonly string[];
+  /** `audience` parameter (Auth0 and similar). @default undefined */
+  audience?: string;
+  /**
+   * How the client authenticates to the token endpoint (RFC 6749 §2.3.1).
+   * @default 'client_secret_basic'
+   */
+  authMethod?: 'client_secret_basic' | 'client_secret_post';
+  /**
+   * A refresh token to use before falling back to client credentials. Rotated refresh tokens from
+   * responses replace it; a response without one keeps it (RFC 6749 §6).
+   * @default undefined
+   */
+  refreshToken?: SecretInput;
+  /** Extra form parameters for every token request (e.g. `resource`). @default {} */
+  extraParams?: Readonly<Record<string, string>>;
+  /** The fetch implementation. @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Time source and sleeps (expiry, backoff, timeouts). @default the system clock */
+  clock?: AuthClock;
+  /** Random source in [0, 1) for backoff jitter. @default Math.random */
+  random?: () => number;
+  /** Where refreshes and failures are logged (never tokens). @default noopLogger */
+  logger?: Logger;
+  /**
+   * Within this many milliseconds of expiry a request starts a background refresh and proceeds
+   * with the current token. Capped at half the token's lifetime.
+   * @default 300000 (5 minutes)
+   */
+  refreshWindowMs?: number;
+  /**
+   * Within this many milliseconds of expiry (or after it) a request waits for the refresh.
+   * Capped at a quarter of the token's lifetime.
+   * @default 30000
+   */
+  blockingWindowMs?: number;
+  /**
+   * Timeout for one token request attempt, in milliseconds.
+   * @default 10000
+   */
+  requestTimeoutMs?: number;
+  /** Retries for the token endpoint. @default DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS.retry */
+  retry?: OAuth2TokenRetryOptions;
+}
+
+/** Defaults for {@link OAuth2ClientCredentialsOptions}. */
+export const DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS = {
+  authMethod: 'client_secret_basic',
+  refreshWindowMs: 300_000,
+  blockingWindowMs: 30_000,
+  requestTimeoutMs: 10_000,
+  retry: { maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 5_000 },
+} as const;
+
+/** An {@link AuthStrategy} for OAuth2 client credentials, with `refresh` and `onUnauthorized`. */
+export interface OAuth2ClientCredentialsAuth extends AuthStrategy {
+  /** Fetches a token now, joining a refresh already in flight. */
+  refresh(signal?: AbortSignal): Promise<void>;
+  onUnauthorized(error: KitError, request?: AuthRequest): Promise<boolean>;
+}
+
+interface CachedToken {
+  accessToken: Secret;
+  expiresAt: number;
+  refreshAt: number;
+  blockAt: number;
+  /** Fetched because a 401 invalidated its predecessor: a 401 on this one means the credentials are bad. */
+  afterUnauthorized: boolean;
+}
+
+function joinScope(scope: string | readonly string[] | undefined): string | undefined {
+  if (scope === undefined) return undefined;
+  const joined = typeof scope === 'string' ? scope.trim() : scope.join(' ');
+  return joined === '' ? undefined : joined;
+}
+
+function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointConfig & {
+  refreshWindowMs: number;
+  blockingWindowMs: number;
+} {
+  const defaults = DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS;
+  assertSecureTransport(options.tokenUrl);
+  if (!options.clientId) {
+    throw new KitError('auth.missing_credentials', { message: 'The `clientId` is missing' });
+  }
+  const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+  if (!fetchImpl) {
+    throw new KitError('client.invalid_argument', { message: 'No fetch implementation: pass `fetch`' });
+  }
+  return {
+    tokenUrl: options.tokenUrl,
+    clientId: options.clientId,
+    clientSecret: requireCredential(options.clientSecret, 'clientSecret'),
+    scope: joinScope(options.scope),
+    audience: options.audience,
+    authMethod: options.authMethod ?? defaults.authMethod,
+    extraParams: options.extraParams ?? {},
+    fetch: options.fetch ?? ((url, init) => fetchImpl(url, init)),
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    requestTimeoutMs: options.requestTimeoutMs ?? defaults.requestTimeoutMs,
+    retry: {
+      maxAttempts: Math.max(1, options.retry?.maxAttempts ?? defaults.retry.maxAttempts),
+      initialDelayMs: options.retry?.initialDelayMs ?? defaults.retry.initialDelayMs,
+      maxDelayMs: options.retry?.maxDelayMs ?? defaults.retry.maxDelayMs,
+    },
+    logger: (options.logger ?? noopLogger).child({ auth: 'oauth2' }),
+    refreshWindowMs: options.refreshWindowMs ?? defaults.refreshWindowMs,
+    blockingWindowMs: options.blockingWindowMs ?? defaults.blockingWindowMs,
+  };
+}
+
+/**
+ * OAuth2 client credentials (RFC 6749 §4.4) with refresh tokens (§6). The token is cached with an
+ * absolute expiry: inside `refreshWindowMs` of expiry a request triggers a background refresh and
+ * goes on with the current token; inside `blockingWindowMs` (or expired) it waits. However many
+ * callers wait, one token request is in flight. On a 401 `onUnauthorized()` invalidates the token
+ * and returns true once; a 401 on the token fetched for that retry returns false, so the client fails
+ * with its auth error instead of looping.
+ *
+ * @example
+ * ```ts
+ * const auth = oauth2ClientCredentials({
+ *   tokenUrl: 'https://idp.example.com/oauth/token',
+ *   clientId: 'my-client',
+ *   clientSecret: process.env.CLIENT_SECRET ?? '',
+ *   scope: ['orders:read', 'orders:write'],
+ * });
+ * ```
+ */
+export function oauth2ClientCredentials(
+  options: OAuth2ClientCredentialsOptions,
+): OAuth2ClientCredentialsAuth {
+  const config = resolveConfig(options);
+  const { clock, logger } = config;
+  let refreshToken =
+    options.refreshToken === undefined ? undefined : requireCredential(options.refreshToken, 'refreshToken');
+  let current: CachedToken | undefined;
+  let inflight: Promise<CachedToken> | undefined;
+  /** Set when a 401 invalidated the token; the next token fetched is marked `afterUnauthorized`. */
+  let invalidatedBy401 = false;
+  let backgroundPausedUntil = Number.NEGATIVE_INFINITY;
+
+  const cache = (result: TokenResult, afterUnauthorized: boolean): CachedToken => {
+    if (result.refreshToken) refreshToken = result.refreshToken;
+    if (result.expiresInMs === undefined) {
+      // No expires_in: the token is used until a 401 says otherwise (guessing a lifetime would
+      // either refresh needlessly or too late).
+      return {
+        accessToken: result.accessToken,
+        expiresAt: Number.POSITIVE_INFINITY,
+        refreshAt: Number.POSITIVE_INFINITY,
+        blockAt: Number.POSITIVE_INFINITY,
+        afterUnauthorized,
+      };
+    }
+    const expiresAt = result.requestedAt + result.expiresInMs;
+    return {
+      accessToken: result.accessToken,
+      expiresAt,
+      refreshAt: expiresAt - Math.min(config.refreshWindowMs, result.expiresInMs / 2),
+      blockAt: expiresAt - Math.min(config.blockingWindowMs, result.expiresInMs / 4),
+      afterUnauthorized,
+    };
+  };
+
+  const fetchToken = async (): Promise<TokenResult> => {
+    if (refreshToken) {
+      try {
+        return await requestToken(config, 'refresh_token', refreshToken);
+      } catch (error) {
+        if (!isKitError(error, 'auth.expired_token')) throw error;
+        // The refresh token expired or was revoked: client credentials can still get a token.
+        logger.info('oauth2 refresh token rejected, falling back to client credentials', {
+          code: error.code,
+        });
+        refreshToken = undefined;
+      }
+    }
+    return requestToken(config, 'client_credentials', undefined);
+  };
+
+  const startRefresh = (): Promise<CachedToken> => {
+    inflight ??= (async () => {
+      try {
+        const afterUnauthorized = invalidatedBy401;
+        const result = await fetchToken();
+        const token = cache(result, afterUnauthorized);
+        current = token;
+        invalidatedBy401 = false;
+        logger.debug('oauth2 token fetched', {
+          expiresInMs: result.expiresInMs,
+          attempts: result.attempts,
+          rotatedRefreshToken: result.refreshToken !== undefined,
+        });
+        return token;
+      } finally {
+        inflight = undefined;
+      }
+    })();
+    return inflight;
+  };
+
+  const getToken = async (signal: AbortSignal | undefined): Promise<CachedToken> => {
+    throwIfAborted(signal);
+    const now = clock.now();
+    const token = current;
+    if (token && now < token.refreshAt) return token;
+    if (token && now < token.blockAt) {
+      if (!inflight && now >= backgroundPausedUntil) {
+        startRefresh().catch((error: unknown) => {
+          backgroundPausedUntil = clock.now() + config.retry.maxDelayMs;
+          logger.warn('oauth2 background token refresh failed; using the current token', {
+            code: isKitError(error) ? error.code : 'internal.unexpected',
+            expiresInMs: token.expiresAt - clock.now(),
+          });
+        });
+      }
+      return token;
+    }
+    return raceAbort(startRefresh(), signal);
+  };
+
+  return {
+    name: 'oauth2',
+    async authenticate(request: AuthRequest): Promise<AuthRequest> {
+      assertSecureTransport(request.url);
+      let token: CachedToken;
+      try {
+        token = await getToken(request.signal);
+      } catch (error) {
+        throw isKitError(error) ? error : new KitError('auth.token_endpoint_failed', { cause: error });
+      }
+      const next = copyRequest(request);
+      next.headers = withHeader(next.headers, 'Authorization', `Bearer ${token.accessToken.reveal()}`);
+      return next;
+    },
+    async refresh(signal?: AbortSignal): Promise<void> {
+      await raceAbort(startRefresh(), signal);
+    },
+    async onUnauthorized(error: KitError, request?: AuthRequest): Promise<boolean> {
+      // A 403 (or another non-401 status) is not fixed by a new token.
+      if (error.status !== undefined && error.status !== 401) return false;
+      const token = current;
+      const sent = request ? readHeader(request.headers, 'Authorization') : undefined;
+      if (token && sent !== undefined && sent !== `Bearer ${token.accessToken.reveal()}`) {
+        // The request carried an older token; the current one has not been tried by it yet.
+        return true;
+      }
+      if (!token) return invalidatedBy401;
+      if (token.afterUnauthorized) {
+        logger.warn('oauth2 token rejected right after a refresh; not retrying', { status: error.status });
+        return false;
+      }
+      current = undefined;
+      invalidatedBy401 = true;
+      logger.info('oauth2 token rejected (401); invalidated, the request may retry once', {
+        status: error.status,
+      });
+      return true;
+    },
+  };
+}
