@@ -1,1 +1,31 @@
+export type { Backoff, BackoffOptions } from './backoff';
+export { createBackoff, DEFAULT_BACKOFF_OPTIONS } from './backoff';
 export type { Clock } from './clock';
+export type { CombinedSignal } from './combine-signals';
+export { combineSignals } from './combine-signals';
+export type { HeadersLike } from './errors-compat';
+export type { RetryBudget, RetryBudgetOptions } from './retry-budget';
+export { createRetryBudget, DEFAULT_RETRY_BUDGET_OPTIONS } from './retry-budget';
+export type { RetryPolicy } from './retry-policy';
+export { createRetryPolicy } from './retry-policy';
+export type {
+  AttemptContext,
+  BulkheadOptions,
+  CircuitBreakerOptions,
+  ExecuteOptions,
+  GiveUpEvent,
+  GiveUpReason,
+  RetryEvent,
+  RetryPolicyOptions,
+} from './retry-policy-options';
+export {
+  DEFAULT_BULKHEAD_OPTIONS,
+  DEFAULT_CIRCUIT_BREAKER_OPTIONS,
+  DEFAULT_RETRY_POLICY_OPTIONS,
+  MAX_RETRY_AFTER_JITTER_MS,
+  RETRY_AFTER_JITTER_RATIO,
+} from './retry-policy-options';
+export type { RetryRequestInfo } from './should-retry';
+export { isIdempotentMethod, shouldRetry } from './should-retry';
+export { sleep } from './sleep';
+export { systemClock } from './system-clock';

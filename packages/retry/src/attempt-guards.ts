@@ -1,0 +1,73 @@
+import { isKitError, KitError } from '@kit/errors';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  IsolatedCircuitError,
+} from 'cockatiel';
+import { withoutUndefined } from './backoff';
+import {
+  type BulkheadOptions,
+  type CircuitBreakerOptions,
+  DEFAULT_BULKHEAD_OPTIONS,
+  DEFAULT_CIRCUIT_BREAKER_OPTIONS,
+} from './retry-policy-options';
+
+/** Runs one attempt through the opt-in cockatiel guards. @internal */
+export type AttemptGuard = <T>(run: () => Promise<T>, signal: AbortSignal) => Promise<T>;
+
+/**
+ * Failures that say the host is unhealthy: retryable errors other than rate limits and
+ * cancellations (a 429 means the host is fine but busy; an abort is the caller's choice).
+ */
+function countsAgainstHost(error: unknown): boolean {
+  return (
+    isKitError(error) && error.retryable && error.category !== 'rate_limit' && error.category !== 'cancelled'
+  );
+}
+
+/**
+ * Builds the attempt guard from the circuit-breaker and bulkhead options: cockatiel's policies,
+ * created once per retry policy so their state is shared by every call. cockatiel's own errors
+ * become KitErrors (`server.circuit_open`, `rate_limit.concurrency_limit`).
+ *
+ * @internal
+ */
+export function createAttemptGuard(
+  breakerOptions: CircuitBreakerOptions | false | undefined,
+  bulkheadOptions: BulkheadOptions | false | undefined,
+): AttemptGuard {
+  const breaker = breakerOptions
+    ? (() => {
+        const config = { ...DEFAULT_CIRCUIT_BREAKER_OPTIONS, ...withoutUndefined(breakerOptions) };
+        return circuitBreaker(handleWhen(countsAgainstHost), {
+          halfOpenAfter: config.halfOpenAfterMs,
+          breaker: new ConsecutiveBreaker(config.consecutiveFailures),
+        });
+      })()
+    : undefined;
+  const limit = bulkheadOptions
+    ? (() => {
+        const config = { ...DEFAULT_BULKHEAD_OPTIONS, ...withoutUndefined(bulkheadOptions) };
+        return bulkhead(config.maxConcurrent, config.maxQueued);
+      })()
+    : undefined;
+  if (!breaker && !limit) return (run) => run();
+  return async (run, signal) => {
+    const viaBreaker = breaker ? () => breaker.execute(run, signal) : run;
+    try {
+      return await (limit ? limit.execute(viaBreaker, signal) : viaBreaker());
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        throw new KitError('server.circuit_open', { cause: error, outcome: 'not_sent' });
+      }
+      if (error instanceof BulkheadRejectedError) {
+        throw new KitError('rate_limit.concurrency_limit', { cause: error, outcome: 'not_sent' });
+      }
+      throw error;
+    }
+  };
+}

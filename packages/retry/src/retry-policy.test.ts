@@ -1,0 +1,341 @@
+import { isKitError, KitError } from '@kit/errors';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readRetryAfter } from './errors-compat';
+import { createRetryBudget } from './retry-budget';
+import { createRetryPolicy } from './retry-policy';
+import type { GiveUpEvent, RetryEvent } from './retry-policy-options';
+import { shouldRetry } from './should-retry';
+
+const unavailable = (extra: { retryAfterMs?: number } = {}) =>
+  new KitError('server.unavailable', { status: 503, ...extra });
+
+/** Settles the promise while advancing fake time; returns the outcome and the virtual ms it took. */
+async function runFake<T>(promise: Promise<T>, maxMs = 120_000) {
+  const start = Date.now();
+  const outcome = promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  let settled = false;
+  void outcome.then(() => {
+    settled = true;
+  });
+  for (let i = 0; i < 10_000 && !settled && Date.now() - start <= maxMs; i++)
+    await vi.advanceTimersByTimeAsync(10);
+  const result = await outcome;
+  return { ...result, elapsedMs: Date.now() - start };
+}
+
+describe('createRetryPolicy', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retries a retryable failure and returns the first success', async () => {
+    const retries: RetryEvent[] = [];
+    const policy = createRetryPolicy({ random: () => 0.5, onRetry: (e) => retries.push(e) });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(async ({ attempt }) => {
+        calls++;
+        if (attempt < 3) throw unavailable();
+        return 'ok';
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, value: 'ok' });
+    expect(calls).toBe(3);
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(retries.every((r) => r.delayMs > 0 && r.delayMs <= 10_000)).toBe(true);
+  });
+
+  it('gives up after 3 attempts with attempts and totalDelayMs on the error, and says why', async () => {
+    const giveUps: GiveUpEvent[] = [];
+    const retries: RetryEvent[] = [];
+    const policy = createRetryPolicy({
+      random: () => 0.5,
+      onGiveUp: (e) => giveUps.push(e),
+      onRetry: (e) => retries.push(e),
+    });
+    const result = await runFake(
+      policy.execute(async () => {
+        throw unavailable();
+      }),
+    );
+    expect(result.ok).toBe(false);
+    const error = (result as { error: KitError }).error;
+    expect(isKitError(error, 'server.unavailable')).toBe(true);
+    expect(error.attempts).toBe(3);
+    expect(error.totalDelayMs).toBe(retries.reduce((sum, r) => sum + r.delayMs, 0));
+    expect(giveUps).toEqual([{ attempts: 3, error, reason: 'max_attempts' }]);
+  });
+
+  it('does not retry what shouldRetry refuses (a POST 503 without an idempotency key)', async () => {
+    const policy = createRetryPolicy();
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(
+        async () => {
+          calls++;
+          throw unavailable();
+        },
+        { shouldRetry: (e) => shouldRetry(e, { method: 'POST' }) },
+      ),
+    );
+    expect(calls).toBe(1);
+    expect((result as { error: KitError }).error.attempts).toBe(1);
+  });
+
+  it('classifies non-KitErrors instead of leaking them', async () => {
+    const policy = createRetryPolicy();
+    const result = await runFake(
+      policy.execute(async () => {
+        throw new TypeError('boom');
+      }),
+    );
+    expect(isKitError((result as { error: unknown }).error)).toBe(true);
+  });
+
+  it('with 3 attempts and a 1 s deadline, ends within 1 s even when attempts hang', async () => {
+    const policy = createRetryPolicy({ deadlineMs: 1000, maxAttempts: 3 });
+    const seen: number[] = [];
+    const result = await runFake(
+      policy.execute(({ attemptTimeoutMs }) => {
+        seen.push(attemptTimeoutMs);
+        return new Promise<never>(() => {});
+      }),
+    );
+    expect(result.ok).toBe(false);
+    const error = (result as { error: KitError }).error;
+    expect(isKitError(error, 'timeout.deadline')).toBe(true);
+    expect(error.attempts).toBe(1);
+    expect(seen).toEqual([1000]);
+    expect(result.elapsedMs).toBeLessThanOrEqual(1010);
+  });
+
+  it('the deadline wins over the attempt count: no wait that ends past it', async () => {
+    const policy = createRetryPolicy({
+      deadlineMs: 1000,
+      maxAttempts: 10,
+      initialDelayMs: 400,
+      random: () => 0.99,
+    });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(async () => {
+        calls++;
+        throw unavailable();
+      }),
+    );
+    const error = (result as { error: KitError }).error;
+    expect(isKitError(error, 'timeout.deadline')).toBe(true);
+    expect(isKitError(error.cause, 'server.unavailable')).toBe(true);
+    expect(calls).toBeLessThan(10);
+    expect(result.elapsedMs).toBeLessThan(1000);
+  });
+
+  it('times out a slow GET attempt with timeout.attempt and retries it', async () => {
+    const errors: string[] = [];
+    const policy = createRetryPolicy({
+      attemptTimeoutMs: 200,
+      random: () => 0,
+      onRetry: (e) => errors.push(e.error.code),
+    });
+    const result = await runFake(
+      policy.execute(
+        async ({ attempt, signal }) => {
+          if (attempt === 1) {
+            await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+          }
+          return attempt;
+        },
+        { shouldRetry: (e) => shouldRetry(e, { method: 'GET' }) },
+      ),
+    );
+    expect(result).toMatchObject({ ok: true, value: 2 });
+    expect(errors).toEqual(['timeout.attempt']);
+  });
+
+  it('does not blindly retry a timed-out attempt of an unknown operation (outcome unknown)', async () => {
+    const policy = createRetryPolicy({ attemptTimeoutMs: 200 });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(() => {
+        calls++;
+        return new Promise<never>(() => {});
+      }),
+    );
+    const error = (result as { error: KitError }).error;
+    expect(isKitError(error, 'timeout.attempt')).toBe(true);
+    expect(error.outcome).toBe('unknown');
+    expect(calls).toBe(1);
+    expect(result.elapsedMs).toBeLessThanOrEqual(210);
+  });
+
+  it.each([
+    ['delta seconds', { 'Retry-After': '3' }, 3000],
+    ['HTTP-date', { 'retry-after': new Date(Date.UTC(2030, 0, 1, 0, 0, 7)).toUTCString() }, 7000],
+    ['retry-after-ms', { 'retry-after-ms': '2500' }, 2500],
+  ])(
+    'honours Retry-After as %s: waits max(backoff, hint) plus a little jitter',
+    async (_form, headers, hintMs) => {
+      vi.setSystemTime(new Date(Date.UTC(2030, 0, 1, 0, 0, 0)));
+      const retries: RetryEvent[] = [];
+      const policy = createRetryPolicy({ random: () => 0.5, onRetry: (e) => retries.push(e) });
+      const startedAt: number[] = [];
+      const result = await runFake(
+        policy.execute(async ({ attempt }) => {
+          startedAt.push(Date.now());
+          if (attempt === 1)
+            throw unavailable({ retryAfterMs: readRetryAfter(headers, Date.now()) as number });
+          return 'ok';
+        }),
+      );
+      expect(result.ok).toBe(true);
+      const delay = retries[0]?.delayMs as number;
+      expect(delay).toBeGreaterThanOrEqual(hintMs);
+      expect(delay).toBeLessThanOrEqual(hintMs + Math.min(1000, hintMs * 0.1) + 1);
+      expect((startedAt[1] as number) - (startedAt[0] as number)).toBe(delay);
+    },
+  );
+
+  it('fails at once with rate_limit.exceeded when Retry-After is beyond maxRetryAfterMs', async () => {
+    const policy = createRetryPolicy();
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(async () => {
+        calls++;
+        throw new KitError('rate_limit.exceeded', { status: 429, retryAfterMs: 120_000 });
+      }),
+    );
+    const error = (result as { error: KitError }).error;
+    expect(calls).toBe(1);
+    expect(result.elapsedMs).toBeLessThanOrEqual(10);
+    expect(isKitError(error, 'rate_limit.exceeded')).toBe(true);
+    expect(error.retryAfterMs).toBe(120_000);
+    expect(error.status).toBe(429);
+  });
+
+  it('fails at once when Retry-After ends past the deadline', async () => {
+    const giveUps: GiveUpEvent[] = [];
+    const policy = createRetryPolicy({ deadlineMs: 5000, onGiveUp: (e) => giveUps.push(e) });
+    const result = await runFake(
+      policy.execute(async () => {
+        throw unavailable({ retryAfterMs: 6000 });
+      }),
+    );
+    const error = (result as { error: KitError }).error;
+    expect(isKitError(error, 'rate_limit.exceeded')).toBe(true);
+    expect(error.retryAfterMs).toBe(6000);
+    expect(giveUps[0]?.reason).toBe('retry_after_too_long');
+  });
+
+  it('an abort during backoff rejects at once with cancelled.aborted', async () => {
+    const controller = new AbortController();
+    const policy = createRetryPolicy({ onRetry: () => controller.abort() });
+    const result = await runFake(
+      policy.execute(
+        async () => {
+          throw unavailable();
+        },
+        { signal: controller.signal },
+      ),
+    );
+    const error = (result as { error: KitError }).error;
+    expect(isKitError(error, 'cancelled.aborted')).toBe(true);
+    expect(error.attempts).toBe(1);
+    expect(result.elapsedMs).toBeLessThanOrEqual(10);
+  });
+
+  it('an abort during an attempt rejects at once, even if the operation ignores its signal', async () => {
+    const controller = new AbortController();
+    const policy = createRetryPolicy();
+    const pending = policy.execute(() => new Promise<never>(() => {}), { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user gave up')), 100);
+    const result = await runFake(pending);
+    expect(isKitError((result as { error: unknown }).error, 'cancelled.aborted')).toBe(true);
+    expect(result.elapsedMs).toBeLessThanOrEqual(110);
+  });
+
+  it('returns the error without retrying once the retry budget is drained', async () => {
+    const budget = createRetryBudget({ capacity: 10, retryCost: 5 });
+    const giveUps: GiveUpEvent[] = [];
+    const policy = createRetryPolicy({
+      budget,
+      maxAttempts: 10,
+      random: () => 0,
+      onGiveUp: (e) => giveUps.push(e),
+    });
+    let calls = 0;
+    const failing = () =>
+      policy.execute(
+        async () => {
+          calls++;
+          throw unavailable();
+        },
+        { budgetKey: 'api.example' },
+      );
+    const result = await runFake(failing());
+    expect(calls).toBe(3);
+    expect(giveUps[0]?.reason).toBe('budget_exhausted');
+    expect(isKitError((result as { error: unknown }).error, 'server.unavailable')).toBe(true);
+    calls = 0;
+    await runFake(failing());
+    expect(calls).toBe(1);
+    // Another host has its own budget.
+    await runFake(policy.execute(async () => 'ok', { budgetKey: 'other.example' }));
+    expect(budget.available('other.example')).toBe(10);
+  });
+
+  it('opens the opt-in circuit breaker after consecutive failures and fails fast with server.circuit_open', async () => {
+    const policy = createRetryPolicy({
+      maxAttempts: 1,
+      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 1000 },
+    });
+    let calls = 0;
+    const op = async () => {
+      calls++;
+      throw unavailable();
+    };
+    await runFake(policy.execute(op));
+    await runFake(policy.execute(op));
+    const third = await runFake(policy.execute(op));
+    expect(calls).toBe(2);
+    expect(isKitError((third as { error: unknown }).error, 'server.circuit_open')).toBe(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    const afterHalfOpen = await runFake(policy.execute(async () => 'recovered'));
+    expect(afterHalfOpen).toMatchObject({ ok: true, value: 'recovered' });
+  });
+
+  it('caps concurrency with the opt-in bulkhead (rate_limit.concurrency_limit beyond the queue)', async () => {
+    const policy = createRetryPolicy({ bulkhead: { maxConcurrent: 1, maxQueued: 1 } });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = policy.execute(() => gate.then(() => 1));
+    const second = policy.execute(async () => 2);
+    const third = await runFake(policy.execute(async () => 3));
+    expect(isKitError((third as { error: unknown }).error, 'rate_limit.concurrency_limit')).toBe(true);
+    release();
+    await expect(Promise.all([first, second])).resolves.toEqual([1, 2]);
+  });
+
+  it('a throwing hook is ignored, not fatal', async () => {
+    const policy = createRetryPolicy({
+      onRetry: () => {
+        throw new Error('metrics down');
+      },
+      random: () => 0,
+    });
+    const result = await runFake(
+      policy.execute(async ({ attempt }) => {
+        if (attempt === 1) throw unavailable();
+        return 'ok';
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, value: 'ok' });
+  });
+});
