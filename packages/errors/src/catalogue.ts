@@ -43,6 +43,7 @@ const entry = (category: ErrorCategory, retryable: boolean, title: string, hint:
 });
 
 /** The catalogue. Keys are the stable dotted codes. */
+// biome-ignore format: one row per code keeps the table scannable and lets other packages append a code with a one-line edit
 export const ERROR_CATALOGUE = {
   // auth
   'auth.invalid_credentials': entry('auth', false, 'The credentials were rejected', 'Check the API key, secret or client id/secret for this environment (sandbox keys do not work in production) and that they have not been revoked.'),
@@ -57,6 +58,7 @@ export const ERROR_CATALOGUE = {
   'rate_limit.exceeded': entry('rate_limit', true, 'Rate limit exceeded', 'Lower the request rate or raise the configured limit to match your plan; kit waits for Retry-After when it is short enough.'),
   'rate_limit.queue_full': entry('rate_limit', false, 'The rate-limit queue is full', 'Too many requests are waiting for the limiter: send fewer concurrent requests or raise `maxQueueSize`.'),
   'rate_limit.ip_banned': entry('rate_limit', false, 'This IP address is banned by the server', 'Stop sending for the ban period the provider states, then lower the request rate; repeated 429s escalate to IP bans on many venues.'),
+  'rate_limit.concurrency_limit': entry('rate_limit', false, 'Too many calls are running at once', 'The bulkhead is full: send fewer concurrent requests or raise `bulkhead.maxConcurrent` / `bulkhead.maxQueued`.'),
   'rate_limit.store_unavailable': entry('rate_limit', true, 'The shared rate-limit store is unavailable', 'Check the Redis connection (REDIS_URL, network, auth); with `failOpen: false` requests wait or fail until Redis is back.'),
   // network
   'network.connection_refused': entry('network', true, 'The connection was refused', 'Check the host and port, and that the server is running and reachable from this machine (firewall, VPN, proxy).'),
@@ -83,6 +85,7 @@ export const ERROR_CATALOGUE = {
   'server.not_implemented': entry('server', false, 'Not implemented (501)', 'The server does not support this method or endpoint; check the API version and the endpoint path.'),
   'server.http_version_not_supported': entry('server', false, 'HTTP version not supported (505)', 'A proxy or the server rejected the HTTP version; check proxy settings.'),
   'server.error': entry('server', true, 'The server returned an error', 'An unexpected 5xx status; retried for safe requests. Contact the provider with the request id if it persists.'),
+  'server.circuit_open': entry('server', false, 'The circuit breaker is open for this service', 'Recent calls kept failing, so kit stopped sending for `circuitBreaker.halfOpenAfterMs`; check the provider status page and your network.'),
   'server.execution_unknown': entry('server', false, 'The server could not say whether the request was executed', 'Do not resend blindly: query the order or action (by client order id) to learn whether it happened, then decide.'),
   // client
   'client.bad_request': entry('client', false, 'Bad request (400)', 'The server rejected the request parameters; the error details name the field. Check the values against the API documentation.'),
@@ -93,6 +96,7 @@ export const ERROR_CATALOGUE = {
   'client.method_not_allowed': entry('client', false, 'Method not allowed (405)', 'Check the HTTP method for this endpoint in the API documentation.'),
   'client.request_timeout': entry('timeout', true, 'The server timed out waiting for the request (408)', 'Usually transient; kit retries safe requests. Check for slow uploads or proxies.'),
   'client.error': entry('client', false, 'The request was rejected', 'An unexpected 4xx status; check the request against the API documentation and the error details.'),
+  'client.insufficient_funds': entry('client', false, 'The account has insufficient funds', 'Check the available balance (funds reserved by open orders are not available) or reduce the order size.'),
   'client.invalid_argument': entry('validation', false, 'Invalid argument', 'A value passed to a kit function is invalid; the message names it.'),
   // schema
   'schema.response_mismatch': entry('schema', false, 'The response did not match the expected schema', 'The API changed or the schema is wrong: the details list each path; use `tolerant` mode to keep running while you update the schema.'),

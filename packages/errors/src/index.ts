@@ -1,4 +1,36 @@
+// The public API of @kit/errors. Everything else under src/ is internal (safe-text helpers,
+// the system-error code table) and may change without notice.
+export { BINANCE_ERROR_MAP } from './binance-error-map';
 export type { CatalogueEntry, ErrorCategory, ErrorCode } from './catalogue';
 export { docsSlugFor, ERROR_CATALOGUE, ERROR_CODES, isErrorCode } from './catalogue';
+export type { CatalogueRow } from './catalogue-entries';
+export { catalogueEntries } from './catalogue-entries';
+export type { ClassifyErrorContext } from './classify-error';
+export { classifyError } from './classify-error';
+export type { HttpResponseLike } from './classify-http-response';
+export { classifyHttpResponse } from './classify-http-response';
+export type { WsCloseAction, WsCloseRule } from './classify-ws-close';
+export { classifyWsClose, findWsCloseRule, WS_CLOSE_CODE_DEFAULTS } from './classify-ws-close';
+export type { ExtractVendorErrorContext, VendorErrorInfo } from './extract-vendor-error';
+export { extractVendorError } from './extract-vendor-error';
+export type { HeadersLike } from './header-value';
+export { headerValue } from './header-value';
 export type { ErrorOutcome, KitErrorOptions } from './kit-error';
 export { isKitError, KitError, summariseCause } from './kit-error';
+export { DEFAULT_REQUEST_ID_HEADERS, readRequestId } from './request-id';
+export {
+  MAX_RETRY_HINT_MS,
+  parseExplicitRetryAfter,
+  parseRateLimitReset,
+  parseRetryAfter,
+} from './retry-after';
+export type { SchemaIssueSummary } from './schema-issues';
+export { isValiError, summariseSchemaIssues } from './schema-issues';
+export type {
+  VendorErrorContext,
+  VendorErrorMap,
+  VendorErrorMapper,
+  VendorErrorMapperOptions,
+  VendorErrorTarget,
+} from './vendor-error-mapper';
+export { createVendorErrorMapper } from './vendor-error-mapper';

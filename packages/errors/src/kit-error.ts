@@ -1,12 +1,16 @@
-import { type CatalogueEntry, docsSlugFor, ERROR_CATALOGUE, type ErrorCategory, type ErrorCode } from './catalogue';
+import {
+  type CatalogueEntry,
+  docsSlugFor,
+  ERROR_CATALOGUE,
+  type ErrorCategory,
+  type ErrorCode,
+} from './catalogue';
+import { applyRedactHook, sanitizeText } from './safe-text';
 
 const KIT_ERROR_MARKER = Symbol.for('kit.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-/**
- * @kit/logger installs a string redactor here (masking every registered Secret) the first time a
- * Secret is created; @kit/errors has no dependencies, so it looks the hook up instead of importing it.
- */
-const REDACT_HOOK = Symbol.for('kit.redact');
+// @kit/logger installs a string redactor under Symbol.for('kit.redact') (masking every registered
+// Secret); @kit/errors has no dependencies, so safe-text.ts looks the hook up instead of importing it.
 
 /** What is known about whether a failed operation took effect on the server. */
 export type ErrorOutcome =
@@ -53,10 +57,7 @@ export interface KitErrorOptions {
   hint?: string;
 }
 
-function redactText(text: string): string {
-  const hook = (globalThis as Record<symbol, unknown>)[REDACT_HOOK];
-  return typeof hook === 'function' ? (hook as (s: string) => string)(text) : text;
-}
+const redactText = applyRedactHook;
 
 /**
  * The one error type every kit package throws. Check with {@link isKitError} rather than
@@ -108,7 +109,10 @@ export class KitError extends Error {
 
   constructor(code: ErrorCode, options: KitErrorOptions = {}) {
     const entry: CatalogueEntry = ERROR_CATALOGUE[code] ?? ERROR_CATALOGUE['internal.unexpected'];
-    super(redactText(options.message ?? entry.title), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      redactText(options.message ?? entry.title),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'KitError';
     this.code = code;
     this.category = entry.category;
@@ -174,18 +178,26 @@ export class KitError extends Error {
   }
 }
 
-/** A bounded, secret-free summary of any cause: name, message and code, recursively (depth 3). */
+/**
+ * A bounded, secret-free summary of any cause: name, sanitised message (bearer tokens, URL
+ * credentials and credential-looking `key=value` pairs masked) and code, recursively (depth 3).
+ */
 export function summariseCause(cause: unknown, depth = 0): unknown {
   if (depth > 3) return '[cause chain truncated]';
   if (isKitError(cause)) return cause.toJSON();
   if (cause instanceof Error) {
-    const summary: Record<string, unknown> = { name: cause.name, message: redactText(cause.message) };
+    // Validator messages quote the received value ("Expected number but received \"sk_live_…\"").
+    const message =
+      cause.name === 'ValiError'
+        ? '[omitted: validation messages quote received values]'
+        : sanitizeText(cause.message, 500);
+    const summary: Record<string, unknown> = { name: cause.name, message };
     const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string' || typeof code === 'number') summary.code = code;
     if (cause.cause !== undefined) summary.cause = summariseCause(cause.cause, depth + 1);
     return summary;
   }
-  if (typeof cause === 'string') return redactText(cause.slice(0, 500));
+  if (typeof cause === 'string') return sanitizeText(cause, 500);
   if (cause === null || typeof cause !== 'object') return cause;
   return `[${Object.prototype.toString.call(cause).slice(8, -1)}]`;
 }
