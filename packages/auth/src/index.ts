@@ -1,7 +1,5 @@
-// Strategies
 export type { ApiKeyAuthOptions } from './api-key-auth';
 export { apiKeyAuth, DEFAULT_API_KEY_AUTH_OPTIONS } from './api-key-auth';
-// Contracts
 export type { AuthClock } from './auth-clock';
 export type { AuthRequest, AuthStrategy } from './auth-strategy';
 export type { BearerAuthOptions, TokenProvider } from './bearer-auth';
@@ -10,14 +8,12 @@ export type { BinanceAuthOptions } from './binance-auth';
 export { binanceAuth, DEFAULT_BINANCE_AUTH_OPTIONS, signBinance } from './binance-auth';
 export type { CoinbaseAuthOptions } from './coinbase-auth';
 export { coinbaseAuth, signCoinbase } from './coinbase-auth';
-// Signing primitives (WebCrypto)
 export type { DataInput, DigestEncoding, HmacAlgorithm, KeyInput, SecretEncoding } from './hmac';
 export { decodeSecret, hmac, sha256 } from './hmac';
 export type { HmacAuthOptions, HmacPlacement, HmacPrehashParts } from './hmac-auth';
 export { DEFAULT_HMAC_AUTH_OPTIONS, hmacAuth } from './hmac-auth';
 export type { KrakenAuthOptions } from './kraken-auth';
 export { krakenAuth, signKraken } from './kraken-auth';
-// Clock skew and nonces
 export type { NonceSource, NonceSourceOptions } from './nonce-source';
 export { createNonceSource, DEFAULT_NONCE_SOURCE_OPTIONS } from './nonce-source';
 export type {
@@ -30,7 +26,6 @@ export {
   oauth2ClientCredentials,
 } from './oauth2-client-credentials';
 export type { FetchLike } from './oauth2-token-request';
-// Request serialisation and transport safety
 export { encodeQueryComponent, formatQuery } from './query-string';
 export { assertSecureTransport, isLoopbackHost } from './secure-transport';
 export type { ServerClock, ServerClockOptions } from './server-clock';

@@ -77,6 +77,14 @@ export interface OAuth2ClientCredentialsOptions {
    */
   blockingWindowMs?: number;
   /**
+   * After a 401 made the strategy fetch a new token, further 401s within this many milliseconds
+   * are not worth a retry (the fresh token was rejected too: the credentials are bad). After it, a
+   * 401 again invalidates the token once (e.g. a revocation later in the token's life). This bounds
+   * token requests to one per interval while credentials are rejected.
+   * @default 30000
+   */
+  minReauthIntervalMs?: number;
+  /**
    * Timeout for one token request attempt, in milliseconds.
    * @default 10000
    */
@@ -90,6 +98,7 @@ export const DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS = {
   authMethod: 'client_secret_basic',
   refreshWindowMs: 300_000,
   blockingWindowMs: 30_000,
+  minReauthIntervalMs: 30_000,
   requestTimeoutMs: 10_000,
   retry: { maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 5_000 },
 } as const;
@@ -106,8 +115,10 @@ interface CachedToken {
   expiresAt: number;
   refreshAt: number;
   blockAt: number;
-  /** Fetched because a 401 invalidated its predecessor: a 401 on this one means the credentials are bad. */
+  /** Fetched because a 401 invalidated its predecessor: a 401 on it soon after means bad credentials. */
   afterUnauthorized: boolean;
+  /** When it was cached (clock time). */
+  cachedAt: number;
 }
 
 function joinScope(scope: string | readonly string[] | undefined): string | undefined {
@@ -119,6 +130,7 @@ function joinScope(scope: string | readonly string[] | undefined): string | unde
 function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointConfig & {
   refreshWindowMs: number;
   blockingWindowMs: number;
+  minReauthIntervalMs: number;
 } {
   const defaults = DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS;
   assertSecureTransport(options.tokenUrl);
@@ -149,6 +161,7 @@ function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointCo
     logger: (options.logger ?? noopLogger).child({ auth: 'oauth2' }),
     refreshWindowMs: options.refreshWindowMs ?? defaults.refreshWindowMs,
     blockingWindowMs: options.blockingWindowMs ?? defaults.blockingWindowMs,
+    minReauthIntervalMs: options.minReauthIntervalMs ?? defaults.minReauthIntervalMs,
   };
 }
 
@@ -158,7 +171,8 @@ function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointCo
  * goes on with the current token; inside `blockingWindowMs` (or expired) it waits. However many
  * callers wait, one token request is in flight. On a 401 `onUnauthorized()` invalidates the token
  * and returns true once; a 401 on the token fetched for that retry returns false, so the client fails
- * with its auth error instead of looping.
+ * with its auth error instead of looping (for `minReauthIntervalMs`; after that a 401 again earns one
+ * refresh, so a revocation late in a token's life is recovered).
  *
  * @example
  * ```ts
@@ -194,6 +208,7 @@ export function oauth2ClientCredentials(
         refreshAt: Number.POSITIVE_INFINITY,
         blockAt: Number.POSITIVE_INFINITY,
         afterUnauthorized,
+        cachedAt: clock.now(),
       };
     }
     const expiresAt = result.requestedAt + result.expiresInMs;
@@ -203,6 +218,7 @@ export function oauth2ClientCredentials(
       refreshAt: expiresAt - Math.min(config.refreshWindowMs, result.expiresInMs / 2),
       blockAt: expiresAt - Math.min(config.blockingWindowMs, result.expiresInMs / 4),
       afterUnauthorized,
+      cachedAt: clock.now(),
     };
   };
 
@@ -290,7 +306,7 @@ export function oauth2ClientCredentials(
         return true;
       }
       if (!token) return invalidatedBy401;
-      if (token.afterUnauthorized) {
+      if (token.afterUnauthorized && clock.now() - token.cachedAt < config.minReauthIntervalMs) {
         logger.warn('oauth2 token rejected right after a refresh; not retrying', { status: error.status });
         return false;
       }

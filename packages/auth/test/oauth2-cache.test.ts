@@ -221,6 +221,21 @@ describe('oauth2ClientCredentials: 401 handling', () => {
     expect(srv.requests).toHaveLength(2);
   });
 
+  it('after minReauthIntervalMs a 401 on the re-fetched token earns one refresh again (late revocation)', async () => {
+    const srv = await counting();
+    const clock = new ManualClock();
+    const auth = strategy(srv.url, clock);
+    await auth.authenticate(request());
+    expect(await auth.onUnauthorized(unauthorized())).toBe(true);
+    await auth.authenticate(request()); // tok-2, fetched because of the 401
+    clock.advance(29_999);
+    expect(await auth.onUnauthorized(unauthorized())).toBe(false);
+    clock.advance(1);
+    expect(await auth.onUnauthorized(unauthorized())).toBe(true);
+    expect((await auth.authenticate(request())).headers.Authorization).toBe('Bearer tok-3');
+    expect(await auth.onUnauthorized(unauthorized())).toBe(false);
+  });
+
   it('does not retry a 403: a new token cannot add a missing permission', async () => {
     const srv = await counting();
     const auth = strategy(srv.url, new ManualClock());
