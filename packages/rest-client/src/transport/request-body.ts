@@ -2,7 +2,7 @@ import { Readable, Transform } from 'node:stream';
 import { AxiosError, type AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 
 /** A request body undici can send. */
-export type UndiciRequestBody = string | Buffer | Uint8Array | Readable | FormData | null;
+export type UndiciRequestBody = string | Buffer | Uint8Array | Readable | null;
 
 function isStream(value: unknown): value is Readable {
   return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function';
@@ -66,9 +66,11 @@ export function toUndiciBody(config: InternalAxiosRequestConfig, headers: AxiosH
     return bytes;
   }
   if (isSpecFormData(data)) {
-    // undici serialises FormData and sets `multipart/form-data; boundary=…` only when no type is set.
-    headers.delete('Content-Type');
-    return data;
+    // Serialised with the platform's own multipart encoder (the global FormData belongs to Node's
+    // bundled undici, which this package's undici cannot read), boundary header included.
+    const encoded = new Response(data);
+    headers.setContentType(encoded.headers.get('content-type') ?? 'multipart/form-data');
+    return encoded.body ? Readable.fromWeb(encoded.body as Parameters<typeof Readable.fromWeb>[0]) : null;
   }
   if (isBlob(data)) {
     if (data.size) headers.setContentType(data.type || 'application/octet-stream');

@@ -52,24 +52,47 @@ function parseTarget(url: string, config: InternalAxiosRequestConfig): RequestTa
   };
 }
 
+// Query characters WHATWG URL parsing leaves untouched for http(s): printable ASCII except
+// space, ", #, ', < and >. A query made only of these can be appended to a cached target verbatim.
+const VERBATIM_QUERY = /^[!$%&(-;=?-[\]-~]*$/;
+
+function withQuery(target: RequestTarget, query: string): RequestTarget {
+  const search = query.length > 0 ? `?${query}` : '';
+  return {
+    ...target,
+    path: target.path + search,
+    href: target.href + search,
+  };
+}
+
 /**
  * Resolves a request's target with axios's own URL rules. Requests without `params` (the common
- * case for a client that builds its own signed query) are cached by baseURL and url, so the hot
- * path skips both axios's URL helpers and WHATWG URL parsing. The cache is per adapter and bounded.
+ * case for a client that builds and signs its own query) are cached by baseURL and the url's path,
+ * so the hot path skips axios's URL helpers and WHATWG URL parsing; a plain query string is then
+ * appended as is. The cache is per adapter and bounded.
  */
 export function createTargetResolver(): (config: InternalAxiosRequestConfig) => RequestTarget {
   const cache = new Map<string, RequestTarget>();
-  return (config) => {
-    const { baseURL, url, params, paramsSerializer, allowAbsoluteUrls } = config;
-    const uriConfig = { baseURL, url, params, paramsSerializer, allowAbsoluteUrls };
-    if (params) return parseTarget(bare.getUri(uriConfig), config);
+  const lookup = (config: InternalAxiosRequestConfig, url: string | undefined): RequestTarget => {
+    const { baseURL, allowAbsoluteUrls } = config;
     const key = `${baseURL ?? ''}\n${url ?? ''}\n${allowAbsoluteUrls === false ? 0 : 1}`;
     let target = cache.get(key);
     if (!target) {
-      target = parseTarget(bare.getUri(uriConfig), config);
+      target = parseTarget(bare.getUri({ baseURL, url, allowAbsoluteUrls }), config);
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(key, target);
     }
     return target;
+  };
+  return (config) => {
+    const { baseURL, url, params, paramsSerializer, allowAbsoluteUrls } = config;
+    if (params)
+      return parseTarget(bare.getUri({ baseURL, url, params, paramsSerializer, allowAbsoluteUrls }), config);
+    const queryAt = url ? url.indexOf('?') : -1;
+    if (queryAt === -1 || baseURL?.includes('?')) return lookup(config, url);
+    const query = (url as string).slice(queryAt + 1);
+    if (!VERBATIM_QUERY.test(query)) return lookup(config, url);
+    const target = lookup(config, (url as string).slice(0, queryAt));
+    return target.path.includes('?') ? lookup(config, url) : withQuery(target, query);
   };
 }
