@@ -4,6 +4,21 @@ export type { Clock } from './clock';
 export type { CombinedSignal } from './combine-signals';
 export { combineSignals } from './combine-signals';
 export type { HeadersLike } from './errors-compat';
+export type { MemoryStoreOptions } from './memory-store';
+export { createMemoryStore } from './memory-store';
+export type { ParseRateLimitHeadersOptions, RateLimitObservation } from './rate-limit-headers';
+export { parseRateLimitHeaders, resetToDelayMs } from './rate-limit-headers';
+export type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
+export type { RateLimiter } from './rate-limiter';
+export { createRateLimiter } from './rate-limiter';
+export type {
+  AcquireOptions,
+  RateLimiterOptions,
+  RateLimitPauseEvent,
+  RateLimitPauseReason,
+  RateLimitResponse,
+} from './rate-limiter-options';
+export { DEFAULT_RATE_LIMITER_OPTIONS } from './rate-limiter-options';
 export type { RetryBudget, RetryBudgetOptions } from './retry-budget';
 export { createRetryBudget, DEFAULT_RETRY_BUDGET_OPTIONS } from './retry-budget';
 export type { RetryPolicy } from './retry-policy';

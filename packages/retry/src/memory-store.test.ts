@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from './clock';
+import { createMemoryStore } from './memory-store';
+
+function manualClock(start = 0): Clock & { advance(ms: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: () => Promise.resolve(),
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
+describe('createMemoryStore', () => {
+  const windows = [
+    { tokens: 10, intervalMs: 1000 },
+    { tokens: 15, intervalMs: 60_000 },
+  ];
+
+  it('takes from every window or from none, and says how long until it fits', () => {
+    const clock = manualClock();
+    const store = createMemoryStore({ clock });
+    expect(store.take('k', windows, 10)).toEqual({ granted: true, retryInMs: 0 });
+    expect(store.take('k', windows, 1)).toEqual({ granted: false, retryInMs: 100 });
+    clock.advance(500);
+    expect(store.take('k', windows, 5)).toEqual({ granted: true, retryInMs: 0 });
+    // The minute window now holds ~0.125 tokens: 1 token needs 0.875 * 4000 ms.
+    expect(store.take('k', windows, 1)).toEqual({ granted: false, retryInMs: 3500 });
+  });
+
+  it('keeps keys apart', () => {
+    const store = createMemoryStore({ clock: manualClock() });
+    expect(store.take('a', windows, 10).granted).toBe(true);
+    expect(store.take('b', windows, 10).granted).toBe(true);
+  });
+
+  it('refuses everything while blocked and never shortens a block', () => {
+    const clock = manualClock();
+    const store = createMemoryStore({ clock });
+    store.block('k', 2000);
+    store.block('k', 500);
+    expect(store.take('k', windows, 1)).toEqual({ granted: false, retryInMs: 2000 });
+    clock.advance(2000);
+    expect(store.take('k', windows, 1).granted).toBe(true);
+  });
+
+  it("clamps a window to the server's remaining count", () => {
+    const store = createMemoryStore({ clock: manualClock() });
+    store.clamp('k', windows, 0, 2);
+    expect(store.take('k', windows, 2).granted).toBe(true);
+    expect(store.take('k', windows, 1).granted).toBe(false);
+  });
+});

@@ -1,0 +1,70 @@
+import type { Clock } from './clock';
+import type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
+import { systemClock } from './system-clock';
+
+/** Options for {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Time source for the refill. @default systemClock */
+  clock?: Clock;
+}
+
+interface BucketState {
+  levels: number[];
+  updatedAt: number;
+  blockedUntil: number;
+}
+
+/** Tokens of each window after refilling from `state.updatedAt` to `now`. */
+function refill(state: BucketState, windows: readonly RateLimitWindow[], now: number): void {
+  const elapsed = Math.max(0, now - state.updatedAt);
+  windows.forEach((window, i) => {
+    const level = state.levels[i] ?? window.tokens;
+    state.levels[i] = Math.min(window.tokens, level + (elapsed * window.tokens) / window.intervalMs);
+  });
+  state.updatedAt = Math.max(state.updatedAt, now);
+}
+
+/**
+ * The default, in-process {@link RateLimitStore}: one token bucket per window per key, refilled
+ * continuously from the clock. Answers synchronously, so an uncontended acquire costs no I/O.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): RateLimitStore {
+  const clock = options.clock ?? systemClock;
+  const buckets = new Map<string, BucketState>();
+  const stateFor = (key: string, windows: readonly RateLimitWindow[], now: number): BucketState => {
+    let state = buckets.get(key);
+    if (!state) {
+      state = { levels: windows.map((w) => w.tokens), updatedAt: now, blockedUntil: 0 };
+      buckets.set(key, state);
+    }
+    refill(state, windows, now);
+    return state;
+  };
+  return {
+    take(key, windows, weight): TakeResult {
+      const now = clock.now();
+      const state = stateFor(key, windows, now);
+      if (state.blockedUntil > now) return { granted: false, retryInMs: state.blockedUntil - now };
+      let retryInMs = 0;
+      windows.forEach((window, i) => {
+        const missing = weight - (state.levels[i] as number);
+        if (missing > 0)
+          retryInMs = Math.max(retryInMs, Math.ceil((missing * window.intervalMs) / window.tokens));
+      });
+      if (retryInMs > 0) return { granted: false, retryInMs };
+      for (let i = 0; i < windows.length; i++) state.levels[i] = (state.levels[i] as number) - weight;
+      return { granted: true, retryInMs: 0 };
+    },
+    block(key, durationMs) {
+      const now = clock.now();
+      const state = buckets.get(key) ?? { levels: [], updatedAt: now, blockedUntil: 0 };
+      state.blockedUntil = Math.max(state.blockedUntil, now + durationMs);
+      buckets.set(key, state);
+    },
+    clamp(key, windows, windowIndex, remaining) {
+      const state = stateFor(key, windows, clock.now());
+      const level = state.levels[windowIndex];
+      if (level !== undefined) state.levels[windowIndex] = Math.max(0, Math.min(level, remaining));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** One limit window: at most `tokens` weight per `intervalMs`, refilled continuously (a token bucket). */
+export interface RateLimitWindow {
+  /** Bucket size: the weight allowed per interval (and the largest burst). */
+  readonly tokens: number;
+  /** The interval over which `tokens` refill, in milliseconds. */
+  readonly intervalMs: number;
+}
+
+/** The answer of {@link RateLimitStore.take}. */
+export interface TakeResult {
+  /** Whether the weight was taken from every window. */
+  readonly granted: boolean;
+  /** When not granted: milliseconds until it may succeed (the refill, or a shared pause ending). */
+  readonly retryInMs: number;
+}
+
+/**
+ * Where buckets live. The in-memory store is the default; `@kit/retry/redis` shares buckets
+ * between processes. Methods may answer synchronously (memory) or with a promise (network).
+ */
+export interface RateLimitStore {
+  /**
+   * Atomically takes `weight` from every window of `key`, or nothing at all when any window lacks
+   * it or the key is paused.
+   */
+  take(key: string, windows: readonly RateLimitWindow[], weight: number): TakeResult | Promise<TakeResult>;
+  /**
+   * Pauses `key` for everyone sharing the store for `durationMs` from now (a 429 seen by one
+   * process pauses all). Never shortens a longer pause.
+   */
+  block(key: string, durationMs: number): void | Promise<void>;
+  /** Lowers window `windowIndex` of `key` to at most `remaining` tokens: the server's count wins. */
+  clamp(
+    key: string,
+    windows: readonly RateLimitWindow[],
+    windowIndex: number,
+    remaining: number,
+  ): void | Promise<void>;
+}

@@ -1,0 +1,66 @@
+import type { Logger } from '@kit/logger';
+import type { Clock } from './clock';
+import type { HeadersLike } from './errors-compat';
+import type { RateLimitStore, RateLimitWindow } from './rate-limit-store';
+
+/** Why the limiter paused its whole queue. */
+export type RateLimitPauseReason = 'status_429' | 'retry_after' | 'remaining_zero' | 'manual';
+
+/** Reported to `onPause` whenever the queue is paused (or a pause is extended). */
+export interface RateLimitPauseEvent {
+  /** When the pause ends, in the clock's epoch milliseconds. */
+  readonly untilMs: number;
+  /** What caused it. */
+  readonly reason: RateLimitPauseReason;
+}
+
+/** Options for {@link createRateLimiter}. */
+export interface RateLimiterOptions {
+  /** The windows enforced at once; an acquisition takes its weight from each. @default [{ tokens: 10, intervalMs: 1000 }] */
+  limits?: readonly RateLimitWindow[];
+  /** Most acquisitions waiting; beyond it `acquire` fails with `rate_limit.queue_full`. @default 1_000 */
+  maxQueueSize?: number;
+  /** Time source. @default systemClock */
+  clock?: Clock;
+  /** Where the buckets live. @default an in-memory store on `clock` */
+  store?: RateLimitStore;
+  /** The bucket key in the store (share a key to share a limit). @default 'default' */
+  key?: string;
+  /**
+   * Used-weight headers mapped to the window (by `intervalMs`) they count, e.g.
+   * `{ 'x-mbx-used-weight-1m': 60_000 }` for Binance. @default {}
+   */
+  usedWeightHeaders?: Readonly<Record<string, number>>;
+  /** Pause after a 429 that gives no hint at all, in milliseconds. @default 1_000 */
+  defaultPauseMs?: number;
+  /** Longest pause a server header can impose, in milliseconds (guards against bogus resets). @default 600_000 */
+  maxPauseMs?: number;
+  /** Called whenever the queue is paused. @default undefined */
+  onPause?: (event: RateLimitPauseEvent) => void;
+  /** Where store failures are logged. @default noopLogger */
+  logger?: Logger;
+}
+
+/** The defaults of {@link RateLimiterOptions}, applied in `createRateLimiter` only. */
+export const DEFAULT_RATE_LIMITER_OPTIONS = {
+  limits: [{ tokens: 10, intervalMs: 1000 }],
+  maxQueueSize: 1_000,
+  key: 'default',
+  usedWeightHeaders: {},
+  defaultPauseMs: 1_000,
+  maxPauseMs: 600_000,
+} as const satisfies RateLimiterOptions;
+
+/** Options for one `acquire` call. */
+export interface AcquireOptions {
+  /** Gives up waiting: the acquisition leaves the queue and rejects with `cancelled.aborted`. @default undefined */
+  signal?: AbortSignal;
+}
+
+/** A response as the limiter needs to see it. */
+export interface RateLimitResponse {
+  /** The HTTP status. @default undefined */
+  status?: number;
+  /** The response headers (fetch `Headers` or a plain record). */
+  headers?: HeadersLike;
+}

@@ -1,0 +1,221 @@
+import { getEventListeners } from 'node:events';
+import { isKitError } from '@kit/errors';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RateLimitStore } from './rate-limit-store';
+import { createRateLimiter } from './rate-limiter';
+import type { RateLimitPauseEvent } from './rate-limiter-options';
+
+/** Starts acquisitions and records when (fake ms since start) each resolves, in order. */
+function track(start: number) {
+  const done: Array<{ id: string; at: number }> = [];
+  return {
+    done,
+    add(id: string, promise: Promise<void>) {
+      return promise.then(() => {
+        done.push({ id, at: Date.now() - start });
+      });
+    },
+  };
+}
+
+describe('createRateLimiter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date(Date.UTC(2030, 0, 1)));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lets a burst of the bucket size through at once, then paces by the refill', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 10, intervalMs: 1000 }] });
+    const t = track(Date.now());
+    const all = Array.from({ length: 15 }, (_, i) => t.add(String(i), limiter.acquire()));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.done).toHaveLength(10);
+    await vi.advanceTimersByTimeAsync(500);
+    await Promise.all(all);
+    expect(t.done.slice(10).map((d) => d.at)).toEqual([100, 200, 300, 400, 500]);
+  });
+
+  it('enforces several windows at once with weighted acquisitions', async () => {
+    const limiter = createRateLimiter({
+      limits: [
+        { tokens: 10, intervalMs: 1000 },
+        { tokens: 20, intervalMs: 60_000 },
+      ],
+    });
+    const t = track(Date.now());
+    const all = [
+      t.add('a', limiter.acquire(10)),
+      t.add('b', limiter.acquire(10)),
+      t.add('c', limiter.acquire(5)),
+    ];
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.done.map((d) => [d.id, d.at])).toEqual([
+      ['a', 0],
+      ['b', 1000],
+    ]);
+    // The minute window holds 20 - 20 + 1/3 (refilled at 20/min during the first second): the
+    // missing 4 2/3 tokens take 14 s more, although the second window has been full since 2 s.
+    await vi.advanceTimersByTimeAsync(13_999);
+    expect(t.done).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(all);
+    expect(t.done[2]).toEqual({ id: 'c', at: 15_000 });
+  });
+
+  it('serves waiters in FIFO order: a light request does not overtake a heavy one', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 10, intervalMs: 1000 }] });
+    await limiter.acquire(8);
+    const t = track(Date.now());
+    const all = [t.add('heavy', limiter.acquire(10)), t.add('light', limiter.acquire(1))];
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(all);
+    expect(t.done.map((d) => d.id)).toEqual(['heavy', 'light']);
+    expect(t.done[0]?.at).toBe(800);
+  });
+
+  it('rejects with rate_limit.queue_full when the queue is full', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 1, intervalMs: 1000 }], maxQueueSize: 2 });
+    const first = limiter.acquire();
+    const queued = [limiter.acquire(), limiter.acquire()];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(limiter.queueSize).toBe(2);
+    await expect(limiter.acquire()).rejects.toSatisfy((e: unknown) => isKitError(e, 'rate_limit.queue_full'));
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all([first, ...queued]);
+  });
+
+  it('an aborted acquisition leaves the queue at once and the next one moves up', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 10, intervalMs: 1000 }] });
+    await limiter.acquire(9);
+    const controller = new AbortController();
+    const heavy = limiter.acquire(10, { signal: controller.signal });
+    const t = track(Date.now());
+    const light = t.add('light', limiter.acquire(1));
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort();
+    await expect(heavy).rejects.toSatisfy((e: unknown) => isKitError(e, 'cancelled.aborted'));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(0);
+    await light;
+    expect(t.done).toEqual([{ id: 'light', at: 10 }]);
+    expect(limiter.queueSize).toBe(0);
+  });
+
+  it('rejects weights that can never fit, and already-aborted signals', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 10, intervalMs: 1000 }] });
+    await expect(limiter.acquire(11)).rejects.toSatisfy((e: unknown) =>
+      isKitError(e, 'client.invalid_argument'),
+    );
+    await expect(limiter.acquire(0)).rejects.toSatisfy((e: unknown) =>
+      isKitError(e, 'client.invalid_argument'),
+    );
+    await expect(limiter.acquire(1, { signal: AbortSignal.abort() })).rejects.toSatisfy((e: unknown) =>
+      isKitError(e, 'cancelled.aborted'),
+    );
+    expect(() => createRateLimiter({ limits: [] })).toThrow(/tokens > 0/);
+  });
+
+  it('a 429 pauses every waiter until Retry-After, not just the request that got it', async () => {
+    const pauses: RateLimitPauseEvent[] = [];
+    const limiter = createRateLimiter({
+      limits: [{ tokens: 100, intervalMs: 1000 }],
+      onPause: (e) => pauses.push(e),
+    });
+    await limiter.acquire();
+    const start = Date.now();
+    limiter.observe({ status: 429, headers: { 'Retry-After': '2', 'X-RateLimit-Reset': '30' } });
+    const t = track(start);
+    const all = ['a', 'b', 'c'].map((id) => t.add(id, limiter.acquire()));
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(t.done).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(all);
+    expect(t.done.map((d) => d.at)).toEqual([2000, 2000, 2000]);
+    expect(pauses).toEqual([{ untilMs: start + 2000, reason: 'status_429' }]);
+  });
+
+  it('a 429 with an HTTP-date Retry-After pauses until that date', async () => {
+    const limiter = createRateLimiter();
+    limiter.observe({ status: 429, headers: { 'retry-after': new Date(Date.now() + 5000).toUTCString() } });
+    expect(limiter.pausedUntil - Date.now()).toBe(5000);
+  });
+
+  it('a 429 without Retry-After pauses until the window reset, else for defaultPauseMs', async () => {
+    const limiter = createRateLimiter({ defaultPauseMs: 1500 });
+    limiter.observe({ status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '4' } });
+    expect(limiter.pausedUntil - Date.now()).toBe(4000);
+    const other = createRateLimiter({ defaultPauseMs: 1500 });
+    other.observe({ status: 429 });
+    expect(other.pausedUntil - Date.now()).toBe(1500);
+  });
+
+  it('remaining = 0 on a successful response pauses the queue until the reset', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 60_000 }] });
+    limiter.observe({
+      status: 200,
+      headers: { RateLimit: '"default";r=0;t=7', 'RateLimit-Policy': '"default";q=100;w=60' },
+    });
+    const t = track(Date.now());
+    const pending = t.add('x', limiter.acquire());
+    await vi.advanceTimersByTimeAsync(7000);
+    await pending;
+    expect(t.done).toEqual([{ id: 'x', at: 7000 }]);
+  });
+
+  it("lowers the bucket to the server's remaining count (draft -07 and used-weight headers)", async () => {
+    const limiter = createRateLimiter({
+      limits: [
+        { tokens: 10, intervalMs: 1000 },
+        { tokens: 1200, intervalMs: 60_000 },
+      ],
+      usedWeightHeaders: { 'x-mbx-used-weight-1m': 60_000 },
+    });
+    limiter.observe({
+      status: 200,
+      headers: { ratelimit: 'limit=10, remaining=3, reset=1', 'ratelimit-policy': '10;w=1' },
+    });
+    const t = track(Date.now());
+    const all = Array.from({ length: 4 }, (_, i) => t.add(String(i), limiter.acquire()));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.done).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all(all);
+
+    // 1195 of 1200 used this minute: only 5 left in the minute window.
+    await vi.advanceTimersByTimeAsync(1000);
+    limiter.observe({ status: 200, headers: { 'X-MBX-USED-WEIGHT-1M': '1195' } });
+    await limiter.acquire(5);
+    const late = track(Date.now());
+    const last = late.add('late', limiter.acquire(1));
+    await vi.advanceTimersByTimeAsync(49);
+    expect(late.done).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await last;
+    expect(late.done[0]?.at).toBe(50);
+  });
+
+  it('never shortens a pause, and caps absurd resets at maxPauseMs', () => {
+    const limiter = createRateLimiter({ maxPauseMs: 10_000 });
+    limiter.pauseUntil(Date.now() + 5000);
+    limiter.pauseUntil(Date.now() + 1000);
+    expect(limiter.pausedUntil - Date.now()).toBe(5000);
+    limiter.observe({ status: 429, headers: { 'retry-after': '86400' } });
+    expect(limiter.pausedUntil - Date.now()).toBe(10_000);
+  });
+
+  it('a failing store rejects the waiter with rate_limit.store_unavailable', async () => {
+    const broken: RateLimitStore = {
+      take: () => Promise.reject(new Error('ECONNREFUSED')),
+      block: () => {},
+      clamp: () => {},
+    };
+    const limiter = createRateLimiter({ store: broken });
+    await expect(limiter.acquire()).rejects.toSatisfy((e: unknown) =>
+      isKitError(e, 'rate_limit.store_unavailable'),
+    );
+    expect(() => limiter.observe({ status: 429 })).not.toThrow();
+  });
+});
