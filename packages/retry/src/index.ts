@@ -4,7 +4,7 @@ export type { Clock } from './clock';
 export type { CombinedSignal } from './combine-signals';
 export { combineSignals } from './combine-signals';
 export type { HeadersLike } from './errors-compat';
-export type { MemoryStoreOptions } from './memory-store';
+export type { MemoryStore, MemoryStoreOptions } from './memory-store';
 export { createMemoryStore } from './memory-store';
 export type { ParseRateLimitHeadersOptions, RateLimitObservation } from './rate-limit-headers';
 export { parseRateLimitHeaders, resetToDelayMs } from './rate-limit-headers';

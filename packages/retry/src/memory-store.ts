@@ -8,6 +8,13 @@ export interface MemoryStoreOptions {
   clock?: Clock;
 }
 
+/** The in-memory store: a {@link RateLimitStore} whose methods answer synchronously. */
+export interface MemoryStore extends RateLimitStore {
+  take(key: string, windows: readonly RateLimitWindow[], weight: number): TakeResult;
+  block(key: string, durationMs: number): void;
+  clamp(key: string, windows: readonly RateLimitWindow[], windowIndex: number, remaining: number): void;
+}
+
 interface BucketState {
   levels: number[];
   updatedAt: number;
@@ -28,7 +35,7 @@ function refill(state: BucketState, windows: readonly RateLimitWindow[], now: nu
  * The default, in-process {@link RateLimitStore}: one token bucket per window per key, refilled
  * continuously from the clock. Answers synchronously, so an uncontended acquire costs no I/O.
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): RateLimitStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? systemClock;
   const buckets = new Map<string, BucketState>();
   const stateFor = (key: string, windows: readonly RateLimitWindow[], now: number): BucketState => {
