@@ -8,7 +8,8 @@ import { AxiosError, type AxiosResponse, CanceledError, type InternalAxiosReques
 const CODE_MAP: Readonly<Record<string, string>> = {
   // "other side closed" before or while the response arrived: Node says ECONNRESET ("socket hang up").
   UND_ERR_SOCKET: 'ECONNRESET',
-  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+  // UND_ERR_CONNECT_TIMEOUT stays as is: a bare ETIMEDOUT on an AxiosError reads as an attempt
+  // timeout (outcome unknown), while undici's code says precisely "never connected" (not sent).
   UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: AxiosError.ERR_BAD_REQUEST,
   UND_ERR_INVALID_ARG: AxiosError.ERR_BAD_OPTION_VALUE,
   UND_ERR_NOT_SUPPORTED: AxiosError.ERR_NOT_SUPPORT,
