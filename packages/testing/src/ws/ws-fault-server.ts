@@ -112,7 +112,10 @@ export async function createWsFaultServer(options: WsFaultServerOptions = {}): P
       sequences.set(channel, seq);
       const message = { channel, seq, data };
       let history = histories.get(channel);
-      if (!history) histories.set(channel, (history = []));
+      if (!history) {
+        history = [];
+        histories.set(channel, history);
+      }
       history.push(message);
       if (history.length > settings.historyLimit) history.splice(0, history.length - settings.historyLimit);
       return message;
