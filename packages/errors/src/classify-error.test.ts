@@ -30,6 +30,10 @@ function route(req: IncomingMessage, res: ServerResponse) {
       return;
     case '/v1/slow':
       return; // never answers; closeAllConnections() ends it
+    case '/v1/not-modified':
+      res.writeHead(304);
+      res.end();
+      return;
     case '/v1/bad-json':
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"orders":');
@@ -120,6 +124,10 @@ beforeAll(async () => {
   const deadlined = get('/v1/slow', { signal: deadline.signal });
   deadline.abort(new KitError('timeout.deadline'));
   inputs.set('axios cancel with a KitError reason', await deadlined);
+  inputs.set(
+    'axios 304 rejected by validateStatus',
+    await get('/v1/not-modified', { validateStatus: (status: number) => status === 200 }),
+  );
   inputs.set(
     'axios invalid JSON',
     await get('/v1/bad-json', { transitional: { silentJSONParsing: false }, responseType: 'json' }),
@@ -236,6 +244,12 @@ const rows: Row[] = [
     input: () => inputs.get('axios cancel'),
     code: 'cancelled.aborted',
     outcome: 'unknown',
+  },
+  {
+    name: 'axios 304 rejected by validateStatus',
+    input: () => inputs.get('axios 304 rejected by validateStatus'),
+    code: 'client.error',
+    status: 304,
   },
   {
     name: 'axios invalid JSON',

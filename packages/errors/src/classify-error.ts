@@ -147,11 +147,16 @@ function fromAxios(error: Error, context: Resolved, depth: number): KitError {
         hint: 'The response was larger than the configured maximum size: page the request or raise the limit.',
       });
     }
-    return make('schema.invalid_json', ctx, error, {
-      message: title('schema.invalid_json'),
-      outcome: 'unknown',
-      status,
-    });
+    if (
+      readProp(readProp(error, 'cause'), 'name') === 'SyntaxError' ||
+      /JSON|unexpected (token|end)/i.test(message)
+    ) {
+      return make('schema.invalid_json', ctx, error, {
+        message: title('schema.invalid_json'),
+        outcome: 'unknown',
+        status,
+      });
+    }
   }
   if (typeof status === 'number') {
     return classifyHttpResponse({

@@ -41,3 +41,11 @@ describe('withRequest', () => {
     expect(withRequest(undefined, undefined, 'Boom')).toBe('Boom');
   });
 });
+
+describe('sanitizeText on prose', () => {
+  it('leaves ordinary words after "token" and "auth" alone', () => {
+    expect(sanitizeText('Token has expired')).toBe('Token has expired');
+    expect(sanitizeText('auth: invalid key')).toBe('auth: invalid key');
+    expect(sanitizeText('{"token": "abc", "ok": "yes"}')).toBe('{"token": "[REDACTED]", "ok": "yes"}');
+  });
+});

@@ -7,9 +7,12 @@ const REDACT_HOOK = Symbol.for('kit.redact');
 const MASK = '[REDACTED]';
 
 /** Query parameters and header-like pairs whose values are credentials (matched case-insensitively). */
-const SENSITIVE_PAIR =
-  /\b(signature|sig|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|token|client[-_]?secret|secret|password|passphrase|auth)(["']?\s*[=:]\s*["']?)([^\s&"',;}]+)/gi;
-const BEARER = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+/g;
+const SENSITIVE_KEYS =
+  'signature|sig|api[-_]?key|apikey|access[-_]?token|refresh[-_]?token|token|client[-_]?secret|secret|password|passphrase';
+// `key=value` (query strings, form bodies) and `"key": "value"` (JSON); prose like "token: expired" is left alone.
+const SENSITIVE_PAIR = new RegExp(`\\b(${SENSITIVE_KEYS})(=)([^\\s&"',;}]+)`, 'gi');
+const SENSITIVE_JSON = new RegExp(`("(?:${SENSITIVE_KEYS})"\\s*:\\s*")([^"]*)(")`, 'gi');
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
@@ -31,6 +34,7 @@ export function sanitizeText(text: string, maxLength = 200): string {
     .replace(URL_CREDENTIALS, '$1')
     .replace(BEARER, `$1 ${MASK}`)
     .replace(SENSITIVE_PAIR, `$1$2${MASK}`)
+    .replace(SENSITIVE_JSON, `$1${MASK}$3`)
     .trim();
   if (out.length > maxLength) out = `${out.slice(0, Math.max(0, maxLength - 1))}…`;
   return out;
