@@ -7,6 +7,7 @@ import { createUndiciAdapter } from './index';
 
 const arrivals = new EventEmitter();
 const hanging = new Set<http.ServerResponse>();
+const requestsPerSocket = new WeakMap<object, number>();
 
 const server = http.createServer((req, res) => {
   req.resume();
@@ -23,6 +24,18 @@ const server = http.createServer((req, res) => {
     case '/reset-before-response':
       req.socket.destroy();
       return;
+    case '/reset-when-reused': {
+      // The keep-alive race: the server drops a pooled socket as the next request arrives on it.
+      const count = (requestsPerSocket.get(req.socket) ?? 0) + 1;
+      requestsPerSocket.set(req.socket, count);
+      if (count > 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+      return;
+    }
     case '/reset-mid-body':
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"partial":', () => req.socket.destroy());
@@ -100,6 +113,24 @@ describe('createUndiciAdapter: errors identical in code and class to the http ad
     expect(actual.code).toBe(reference.code);
     expect((actual.cause as { code?: string }).code).toBe('UND_ERR_SOCKET');
     expect(actual.response).toBeUndefined();
+  });
+
+  it('a reset on a reused keep-alive socket says so on error.request.reusedSocket', async () => {
+    const own = createUndiciAdapter();
+    try {
+      const client = axios.create({ baseURL, adapter: own });
+      let error: AxiosError | undefined;
+      for (let i = 0; i < 5 && !error; i++) {
+        error = await client.get('/reset-when-reused').then(
+          () => undefined,
+          (e: AxiosError) => e,
+        );
+      }
+      expect(error?.code).toBe('ECONNRESET');
+      expect((error?.request as { reusedSocket?: boolean }).reusedSocket).toBe(true);
+    } finally {
+      await own.close();
+    }
   });
 
   it('reset in the middle of the body: ERR_BAD_RESPONSE carrying the 200 response', async () => {
