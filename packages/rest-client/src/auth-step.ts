@@ -1,0 +1,42 @@
+import { type AuthRequest, type AuthStrategy, formatQuery } from '@kit/auth';
+import type { PipelineStep } from './pipeline';
+
+/** Name of the auth step. */
+export const AUTH_STEP = 'auth';
+
+/** Options for {@link createAuthStep}. */
+export interface AuthStepOptions {
+  /** The strategy that attaches credentials. */
+  auth: AuthStrategy;
+}
+
+/**
+ * Authenticates every attempt afresh (timestamps, nonces and signatures are per attempt): builds an
+ * `AuthRequest` from the call's pristine query, headers and body, lets the strategy sign it, then
+ * records exactly its URL, query pairs (serialised with @kit/auth's `formatQuery`, the function
+ * signers use), headers and body as what the transport sends.
+ */
+export function createAuthStep(options: AuthStepOptions): PipelineStep {
+  const { auth } = options;
+  return {
+    name: AUTH_STEP,
+    async send(request, next) {
+      const unsigned: AuthRequest = {
+        method: request.method,
+        url: request.url,
+        path: request.path,
+        query: request.query.map(([key, value]) => [key, value]),
+        headers: { ...request.headers },
+        body: request.body,
+        signal: request.attemptSignal,
+      };
+      const signed = await auth.authenticate(unsigned);
+      request.sent = {
+        url: signed.query.length > 0 ? `${signed.url}?${formatQuery(signed.query)}` : signed.url,
+        headers: signed.headers,
+        body: signed.body,
+      };
+      return next(request);
+    },
+  };
+}

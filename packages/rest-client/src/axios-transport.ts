@@ -1,0 +1,131 @@
+import { formatQuery } from '@kit/auth';
+import { classifyError, KitError, readRequestId } from '@kit/errors';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { KeepAliveAgents } from './keep-alive-agents';
+import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
+import { readRateLimitInfo } from './rate-limit-info';
+
+/** Options for {@link createAxiosTransport}. */
+export interface AxiosTransportOptions {
+  /** The axios instance (with the adapter chosen by the client). */
+  instance: AxiosInstance;
+  /** Response headers to read the request id from. @default @kit/errors' defaults */
+  requestIdHeaders?: readonly string[];
+  /** Keep-alive agents with a connect timeout (Node, default adapter only). @default none */
+  agents?: Promise<KeepAliveAgents | undefined>;
+}
+
+// Shared, frozen request settings: the body is sent as the exact string signed, the response is
+// read as text and parsed by the client (so malformed JSON, HTML and empty bodies get their own
+// codes), and every status resolves (the client classifies it).
+const NO_TRANSFORM: [] = [];
+const ANY_STATUS = (): boolean => true;
+
+function plainHeaders(headers: AxiosResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  const source = (
+    typeof (headers as { toJSON?: unknown }).toJSON === 'function'
+      ? (headers as { toJSON(): Record<string, unknown> }).toJSON()
+      : headers
+  ) as Record<string, unknown>;
+  for (const name in source) {
+    const value = source[name];
+    if (value === undefined || value === null) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+function reusedSocket(error: unknown): boolean {
+  const request = (
+    error as { request?: { reusedSocket?: boolean; _currentRequest?: { reusedSocket?: boolean } } }
+  ).request;
+  return request?.reusedSocket === true || request?._currentRequest?.reusedSocket === true;
+}
+
+/**
+ * Classifies a failed send. One refinement on top of @kit/errors' `classifyError`: a reset (or
+ * "socket hang up") on a reused keep-alive socket before any byte of the response is `not_sent`.
+ * The server closed an idle pooled socket just as we wrote to it (the keep-alive race Node's docs
+ * describe, retrying on `req.reusedSocket && ECONNRESET`), so it never read the request. A fresh
+ * socket, or one where a response had begun, stays `unknown`: the server may have acted.
+ */
+export function classifyTransportError(
+  error: unknown,
+  request: PipelineRequest,
+  requestIdHeaders?: readonly string[],
+): KitError {
+  const kit = classifyError(error, { method: request.method, path: request.path, requestIdHeaders });
+  const resetCodes = kit.code === 'network.connection_reset' || kit.code === 'network.socket_hang_up';
+  if (!resetCodes || kit.status !== undefined || (error as { response?: unknown }).response !== undefined)
+    return kit;
+  if (!reusedSocket(error)) return kit;
+  return new KitError(kit.code, {
+    message: `${kit.message} (on a reused keep-alive socket, before any response: not sent)`,
+    cause: kit.cause,
+    method: kit.method,
+    path: kit.path,
+    outcome: 'not_sent',
+    details: { reusedSocket: true },
+  });
+}
+
+/**
+ * The last pipeline step: sends `request.sent` (or the unsigned request) with axios and returns the
+ * raw response for any status. Transport failures become classified KitErrors.
+ */
+export function createAxiosTransport(options: AxiosTransportOptions): SendRequest {
+  const { instance, requestIdHeaders } = options;
+  let agents: KeepAliveAgents | undefined;
+  let agentsReady = options.agents === undefined;
+  const agentsPromise = options.agents?.then((created) => {
+    agents = created;
+    agentsReady = true;
+  });
+
+  return async (request: PipelineRequest): Promise<PipelineResponse> => {
+    if (!agentsReady) await agentsPromise;
+    let sent = request.sent;
+    if (sent === undefined) {
+      sent = {
+        url: request.query.length > 0 ? `${request.url}?${formatQuery(request.query)}` : request.url,
+        headers: request.headers,
+        body: request.body,
+      };
+      request.sent = sent;
+    }
+    const config: AxiosRequestConfig = {
+      method: request.method,
+      url: sent.url,
+      headers: sent.headers,
+      data: sent.body,
+      signal: request.attemptSignal ?? request.signal,
+      responseType: 'text',
+      transformRequest: NO_TRANSFORM,
+      transformResponse: NO_TRANSFORM,
+      validateStatus: ANY_STATUS,
+    };
+    if (agents !== undefined) {
+      config.httpAgent = agents.httpAgent;
+      config.httpsAgent = agents.httpsAgent;
+    }
+    const started = Date.now();
+    let response: AxiosResponse;
+    try {
+      response = await instance.request(config);
+    } catch (error) {
+      throw classifyTransportError(error, request, requestIdHeaders);
+    }
+    const headers = plainHeaders(response.headers);
+    const data: unknown = response.data;
+    return {
+      status: response.status,
+      headers,
+      bodyText: typeof data === 'string' ? data : data === undefined || data === null ? '' : String(data),
+      data: undefined,
+      durationMs: Date.now() - started,
+      requestId: readRequestId(headers, requestIdHeaders),
+      rateLimit: readRateLimitInfo(headers, started),
+    };
+  };
+}

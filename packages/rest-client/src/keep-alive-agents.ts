@@ -1,0 +1,55 @@
+/** Agents for axios's Node adapter: keep-alive, and a connect timeout Node's agents lack. */
+export interface KeepAliveAgents {
+  httpAgent: unknown;
+  httpsAgent: unknown;
+}
+
+interface Guardable {
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  destroy(error?: Error): unknown;
+}
+
+function guardConnect(socket: Guardable | null | undefined, connectMs: number, readyEvent: string): void {
+  if (!socket) return;
+  const timer = setTimeout(() => {
+    // ETIMEDOUT with syscall 'connect' is what @kit/errors classifies as timeout.connect (not sent).
+    const error = Object.assign(new Error(`Connecting timed out after ${connectMs} ms`), {
+      code: 'ETIMEDOUT',
+      syscall: 'connect',
+    });
+    socket.destroy(error);
+  }, connectMs);
+  (timer as { unref?: () => void }).unref?.();
+  const clear = (): void => clearTimeout(timer);
+  socket.once(readyEvent, clear);
+  socket.once('close', clear);
+}
+
+/**
+ * Creates keep-alive agents whose sockets fail with a connect timeout after `connectMs` (TCP, and
+ * the TLS handshake for https). Node only: the modules are imported lazily so browser bundles of
+ * the client never pull them in; resolves undefined elsewhere.
+ */
+export async function createKeepAliveAgents(connectMs: number): Promise<KeepAliveAgents | undefined> {
+  const nodeVersion = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  if (nodeVersion === undefined) return undefined;
+  const [http, https] = await Promise.all([import('node:http'), import('node:https')]);
+  class HttpAgent extends http.Agent {
+    override createConnection(...args: Parameters<InstanceType<typeof http.Agent>['createConnection']>) {
+      const socket = super.createConnection(...args);
+      guardConnect(socket as Guardable | null | undefined, connectMs, 'connect');
+      return socket;
+    }
+  }
+  class HttpsAgent extends https.Agent {
+    override createConnection(...args: Parameters<InstanceType<typeof https.Agent>['createConnection']>) {
+      const socket = super.createConnection(...args);
+      guardConnect(socket as Guardable | null | undefined, connectMs, 'secureConnect');
+      return socket;
+    }
+  }
+  return {
+    httpAgent: new HttpAgent({ keepAlive: true }),
+    httpsAgent: new HttpsAgent({ keepAlive: true }),
+  };
+}

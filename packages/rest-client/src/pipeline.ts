@@ -1,0 +1,95 @@
+import type { GenericSchema } from 'valibot';
+import type { RateLimitInfo } from './rate-limit-info';
+
+/**
+ * One logical call as it flows through the pipeline. Per-call steps (request id, idempotency key)
+ * set their fields once; per-attempt steps read the pristine `query`/`headers`/`body` and write what
+ * is really sent to `sent`, so every attempt starts from the same request.
+ */
+export interface PipelineRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  /** Absolute URL without query string. */
+  readonly url: string;
+  /** The path part of `url` (what venues sign and what errors show). */
+  readonly path: string;
+  /** The path template (`/orders/{id}`): the endpoint's name in logs and drift warnings. */
+  readonly pathTemplate: string;
+  /** Query pairs in send order. */
+  readonly query: ReadonlyArray<readonly [string, string]>;
+  /** Call-level headers (per-call steps add to them). */
+  readonly headers: Record<string, string>;
+  /** The serialised body, exactly as sent. */
+  readonly body: string | undefined;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+  /** Rate-limit weight of one attempt. */
+  readonly weight: number;
+  /** The response schema, when the call has one. */
+  readonly schema: GenericSchema | undefined;
+  /** The idempotency key reused by every attempt, if any. */
+  idempotencyKey: string | undefined;
+  /** Whether the one 401 replay of this call was used. */
+  replayedUnauthorized: boolean;
+  /** The attempt in progress (1-based; a 401 replay counts as an attempt). */
+  attempt: number;
+  /** Aborts this attempt: the caller's signal, the attempt timeout and the deadline. */
+  attemptSignal: AbortSignal | undefined;
+  /** What this attempt really sends, set by the auth step. */
+  sent: SentRequest | undefined;
+  /** When the call started (`performance.now()`-style milliseconds from the client's clock). */
+  startedAtMs: number;
+}
+
+/** The exact request an attempt sends. */
+export interface SentRequest {
+  /** Absolute URL with the serialised query. */
+  url: string;
+  /** Headers as sent (may hold credentials: never log them). */
+  headers: Record<string, string>;
+  /** Body as sent. */
+  body: string | undefined;
+}
+
+/** A response as it flows back through the pipeline. */
+export interface PipelineResponse {
+  /** HTTP status. */
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The raw body text. */
+  bodyText: string;
+  /** The parsed (and, with a schema, validated) body; set by the response steps. */
+  data: unknown;
+  /** How long the attempt took, in milliseconds. */
+  durationMs: number;
+  /** The server's request id, when a configured header carried one. */
+  requestId: string | undefined;
+  /** Rate-limit headers, parsed. */
+  rateLimit: RateLimitInfo;
+}
+
+/** Sends a request through the rest of the pipeline. */
+export type SendRequest = (request: PipelineRequest) => Promise<PipelineResponse>;
+
+/** One pipeline step: does its work and calls `next` (zero, one or several times). */
+export interface PipelineStep {
+  /** The step's name, for debugging. */
+  readonly name: string;
+  /** Handles the request, usually by calling `next`. */
+  send(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse>;
+}
+
+/**
+ * Composes steps (outermost first) around a transport, once, when the client is created: no
+ * closure is allocated per request.
+ */
+export function composePipeline(steps: readonly PipelineStep[], transport: SendRequest): SendRequest {
+  let next = transport;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i] as PipelineStep;
+    const inner = next;
+    next = (request) => step.send(request, inner);
+  }
+  return next;
+}

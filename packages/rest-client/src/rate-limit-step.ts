@@ -1,0 +1,65 @@
+import type { Logger } from '@kit/logger';
+import { callHook } from './call-hook';
+import type { PipelineStep } from './pipeline';
+import type { RateLimiterLike, RestClientHooks } from './rest-client-options';
+
+/** Name of the rate-limit step. */
+export const RATE_LIMIT_STEP = 'rateLimit';
+
+/** Options for {@link createRateLimitStep}. */
+export interface RateLimitStepOptions {
+  /** The limiter (@kit/retry's `createRateLimiter()`). */
+  limiter: RateLimiterLike;
+  /** `onRateLimit` is called when the call waited or got a 429. */
+  hooks: RestClientHooks;
+  /** Where hook failures are logged. */
+  logger: Logger;
+  /** Milliseconds clock used to measure the wait. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Before every attempt, waits for the endpoint's weight (`limiter.acquire`, abortable); after every
+ * response, feeds status and headers back (`limiter.observe`), so the limiter follows the server's
+ * remaining/reset headers and a 429 pauses the whole queue, not just this call. Runs after the
+ * retry wait and before signing, so a signed timestamp never ages in the queue.
+ */
+export function createRateLimitStep(options: RateLimitStepOptions): PipelineStep {
+  const { limiter, hooks, logger } = options;
+  const now = options.now ?? Date.now;
+  return {
+    name: RATE_LIMIT_STEP,
+    async send(request, next) {
+      const started = now();
+      await limiter.acquire(request.weight, { signal: request.attemptSignal ?? request.signal });
+      const waitedMs = now() - started;
+      if (waitedMs > 0 && hooks.onRateLimit !== undefined) {
+        callHook(logger, 'onRateLimit', hooks.onRateLimit, {
+          method: request.method,
+          path: request.path,
+          endpoint: request.pathTemplate,
+          attempt: request.attempt,
+          idempotencyKey: request.idempotencyKey,
+          waitedMs,
+          status: undefined,
+          rateLimit: undefined,
+        });
+      }
+      const response = await next(request);
+      limiter.observe({ status: response.status, headers: response.headers });
+      if (response.status === 429 && hooks.onRateLimit !== undefined) {
+        callHook(logger, 'onRateLimit', hooks.onRateLimit, {
+          method: request.method,
+          path: request.path,
+          endpoint: request.pathTemplate,
+          attempt: request.attempt,
+          idempotencyKey: request.idempotencyKey,
+          waitedMs: 0,
+          status: response.status,
+          rateLimit: response.rateLimit,
+        });
+      }
+      return response;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Logger } from '@kit/logger';
+import { type RetryPolicy, shouldRetry } from '@kit/retry';
+import { callHook } from './call-hook';
+import type { PipelineStep } from './pipeline';
+import type { RestClientHooks } from './rest-client-options';
+
+/** Name of the retry step. */
+export const RETRY_STEP = 'retry';
+
+/** Options for {@link createRetryStep}. */
+export interface RetryStepOptions {
+  /** The policy (backoff, deadline, attempt timeout, budget) from @kit/retry. */
+  policy: RetryPolicy;
+  /** Logs each retry at info. */
+  logger: Logger;
+  /** `onRetry` is called before each wait. */
+  hooks: RestClientHooks;
+  /** The retry-budget key (the host), so one failing host does not drain another's budget. */
+  budgetKey: string;
+}
+
+/**
+ * Runs the rest of the pipeline through @kit/retry's policy, with the shared rule
+ * (`shouldRetry(error, { method, hasIdempotencyKey })`): idempotent methods on anything retryable,
+ * POST/PATCH only with an idempotency key, else only when the request never left or on a 429.
+ * Each attempt gets the policy's signal (caller + attempt timeout + deadline).
+ */
+export function createRetryStep(options: RetryStepOptions): PipelineStep {
+  const { policy, logger, hooks, budgetKey } = options;
+  return {
+    name: RETRY_STEP,
+    send(request, next) {
+      const info = { method: request.method, hasIdempotencyKey: request.idempotencyKey !== undefined };
+      return policy.execute(
+        (ctx) => {
+          request.attempt++;
+          request.attemptSignal = ctx.signal;
+          return next(request);
+        },
+        {
+          signal: request.signal,
+          budgetKey,
+          shouldRetry: (error) => shouldRetry(error, info),
+          onRetry: (event) => {
+            logger.info('rest: retrying', {
+              method: request.method,
+              path: request.path,
+              attempt: request.attempt,
+              delayMs: event.delayMs,
+              code: event.error.code,
+              status: event.error.status,
+              requestId: event.error.requestId,
+            });
+            callHook(logger, 'onRetry', hooks.onRetry, {
+              method: request.method,
+              path: request.path,
+              endpoint: request.pathTemplate,
+              attempt: request.attempt,
+              idempotencyKey: request.idempotencyKey,
+              delayMs: event.delayMs,
+              error: event.error,
+            });
+          },
+        },
+      );
+    },
+  };
+}
