@@ -26,7 +26,7 @@ function registry(): Registry {
   return current;
 }
 
-function escape(value: string): string {
+function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -40,7 +40,7 @@ export function registerSecretValue(value: string): void {
   if (current.values.has(value)) return;
   current.values.add(value);
   // Longest first, so a secret that contains another is masked whole.
-  const sorted = [...current.values].sort((a, b) => b.length - a.length).map(escape);
+  const sorted = [...current.values].sort((a, b) => b.length - a.length).map(escapeRegExp);
   current.pattern = new RegExp(sorted.join('|'), 'g');
   (globalThis as Record<symbol, unknown>)[REDACT_HOOK] = redactSecretValues;
 }

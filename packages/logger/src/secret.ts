@@ -53,7 +53,9 @@ export class Secret {
 
 /** Whether `value` is a Secret from any copy of @kit/logger. */
 export function isSecret(value: unknown): value is Secret {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SECRET_MARKER] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SECRET_MARKER] === true
+  );
 }
 
 /** A Secret as-is, or a string wrapped in one. */
