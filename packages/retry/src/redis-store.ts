@@ -1,0 +1,191 @@
+import { KitError } from '@kit/errors';
+import { type Logger, noopLogger } from '@kit/logger';
+import { Redis } from 'ioredis';
+import { withoutUndefined } from './backoff';
+import type { Clock } from './clock';
+import { createMemoryStore } from './memory-store';
+import type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
+import { BLOCK_SCRIPT, CLAMP_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
+import { systemClock } from './system-clock';
+
+/** Options for {@link createRedisStore}. Give `client` or `url`. */
+export interface RedisStoreOptions {
+  /** An ioredis client you own (kit never closes it). @default undefined */
+  client?: Redis;
+  /** A Redis URL; kit creates (and `close()` quits) its own client. @default undefined */
+  url?: string;
+  /** Prefix of every key kit writes. @default 'kit:ratelimit:' */
+  prefix?: string;
+  /**
+   * While Redis is unreachable: `true` keeps going with a per-process in-memory bucket (the limit
+   * is no longer shared, but each process still honours it and every 429); `false` rejects
+   * acquisitions with `rate_limit.store_unavailable`. @default true
+   */
+  failOpen?: boolean;
+  /** How long one Redis call may take before it counts as a failure, in milliseconds. @default 1_000 */
+  commandTimeoutMs?: number;
+  /** Clock of the fail-open fallback bucket. @default systemClock */
+  clock?: Clock;
+  /** Where outages are logged (once per outage, warn). @default noopLogger */
+  logger?: Logger;
+}
+
+/** Defaults of {@link RedisStoreOptions}, applied in `createRedisStore` only. */
+export const DEFAULT_REDIS_STORE_OPTIONS = {
+  prefix: 'kit:ratelimit:',
+  failOpen: true,
+  commandTimeoutMs: 1_000,
+} as const satisfies RedisStoreOptions;
+
+/** A {@link RateLimitStore} in Redis. */
+export interface RedisStore extends RateLimitStore {
+  take(key: string, windows: readonly RateLimitWindow[], weight: number): Promise<TakeResult>;
+  block(key: string, durationMs: number): Promise<void>;
+  clamp(
+    key: string,
+    windows: readonly RateLimitWindow[],
+    windowIndex: number,
+    remaining: number,
+  ): Promise<void>;
+  /** Quits the client if kit created it (from `url`); a client you passed stays open. */
+  close(): Promise<void>;
+}
+
+type ScriptedRedis = Redis & {
+  kitRateLimitTake(
+    bucket: string,
+    blocked: string,
+    ...args: Array<string | number>
+  ): Promise<[number, number]>;
+  kitRateLimitBlock(blocked: string, durationMs: number): Promise<number>;
+  kitRateLimitClamp(bucket: string, ...args: Array<string | number>): Promise<number>;
+};
+
+/**
+ * A Redis-backed store: the token buckets and a shared "blocked until" mark live in Redis, updated
+ * by Lua scripts that run atomically and take time from the Redis server (`TIME`), so several
+ * processes share one limit exactly and a 429 seen by one pauses all of them.
+ *
+ * @example
+ * ```ts
+ * import { createRateLimiter } from '@kit/retry';
+ * import { createRedisStore } from '@kit/retry/redis';
+ * const store = createRedisStore({ url: process.env.REDIS_URL });
+ * const limiter = createRateLimiter({ store, key: 'broker-api', limits: [{ tokens: 10, intervalMs: 1000 }] });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
+  const config = { ...DEFAULT_REDIS_STORE_OPTIONS, ...withoutUndefined(options) };
+  const logger = options.logger ?? noopLogger;
+  if (!options.client && !options.url) {
+    throw new KitError('client.invalid_argument', {
+      message: 'createRedisStore needs a `client` or a `url`',
+    });
+  }
+  const owned = options.client === undefined;
+  const client = (options.client ??
+    new Redis(options.url as string, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: config.commandTimeoutMs,
+    })) as ScriptedRedis;
+  if (owned) client.on('error', () => {}); // failures surface per command; don't crash on 'error' events
+  // defineCommand sends EVALSHA and falls back to EVAL once when Redis does not know the script.
+  if (typeof client.kitRateLimitTake !== 'function') {
+    client.defineCommand('kitRateLimitTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
+    client.defineCommand('kitRateLimitBlock', { numberOfKeys: 1, lua: BLOCK_SCRIPT });
+    client.defineCommand('kitRateLimitClamp', { numberOfKeys: 1, lua: CLAMP_SCRIPT });
+  }
+  const clock = options.clock ?? systemClock;
+  const fallback = createMemoryStore({ clock });
+  let down = false;
+  // While Redis is down, probe it at most once per `commandTimeoutMs` instead of making every
+  // acquisition wait for a timeout.
+  let nextProbeAt = 0;
+
+  // Redis Cluster needs both keys of a script in one slot: the {hash tag} does that.
+  const bucketKey = (key: string) => `${config.prefix}{${key}}:bucket`;
+  const blockedKey = (key: string) => `${config.prefix}{${key}}:blocked`;
+
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (down && clock.now() < nextProbeAt) {
+      throw new KitError('rate_limit.store_unavailable', {
+        message: 'The Redis rate-limit store is down',
+        outcome: 'not_sent',
+      });
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const result = await Promise.race([
+        run(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`Redis did not answer within ${config.commandTimeoutMs} ms`)),
+            config.commandTimeoutMs,
+          );
+        }),
+      ]);
+      if (down) logger.info('rate limiter: Redis store is back');
+      down = false;
+      return result;
+    } catch (error) {
+      if (!down) {
+        logger.warn(
+          `rate limiter: Redis store unavailable; ${config.failOpen ? 'failing open with a local bucket' : 'failing closed'}`,
+          {
+            cause: error instanceof Error ? error.message : String(error),
+          },
+        );
+      }
+      down = true;
+      nextProbeAt = clock.now() + config.commandTimeoutMs;
+      throw new KitError('rate_limit.store_unavailable', { cause: error, outcome: 'not_sent' });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    async take(key, windows, weight) {
+      const args = [weight, ...windows.flatMap((w) => [w.tokens, w.intervalMs])];
+      try {
+        const [granted, retryInMs] = await call(() =>
+          client.kitRateLimitTake(bucketKey(key), blockedKey(key), ...args),
+        );
+        return { granted: granted === 1, retryInMs: Number(retryInMs) };
+      } catch (error) {
+        if (config.failOpen) return fallback.take(key, windows, weight);
+        throw error;
+      }
+    },
+    async block(key, durationMs) {
+      fallback.block(key, durationMs);
+      await call(() => client.kitRateLimitBlock(blockedKey(key), Math.ceil(durationMs))).catch(
+        (error: unknown) => {
+          if (!config.failOpen) throw error;
+        },
+      );
+    },
+    async clamp(key, windows, windowIndex, remaining) {
+      fallback.clamp(key, windows, windowIndex, remaining);
+      const window = windows[windowIndex];
+      if (!window) return;
+      const longest = Math.max(...windows.map((w) => w.intervalMs));
+      await call(() =>
+        client.kitRateLimitClamp(
+          bucketKey(key),
+          windowIndex + 1,
+          remaining,
+          window.tokens,
+          window.intervalMs,
+          longest,
+        ),
+      ).catch((error: unknown) => {
+        if (!config.failOpen) throw error;
+      });
+    },
+    async close() {
+      if (owned) await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
