@@ -9,11 +9,11 @@ import { systemErrorRule } from './system-error-codes';
 
 /** What the caller knows about the operation that failed; it goes into the message and fields. */
 export interface ClassifyErrorContext {
-  /** The HTTP method (or a verb like `SUBSCRIBE`). */
+  /** The HTTP method (or a verb like `SUBSCRIBE`). @default the axios config's method, if any */
   method?: string;
-  /** The request path; any query string is dropped. Wins over `url`. */
+  /** The request path; any query string is dropped. Wins over `url`. @default the axios config's path, if any */
   path?: string;
-  /** The request URL; only its path is kept (never the host, credentials or query string). */
+  /** The request URL; only its path is kept (never the host, credentials or query string). @default undefined */
   url?: string;
   /** Header names to read the request id from. @default DEFAULT_REQUEST_ID_HEADERS */
   requestIdHeaders?: readonly string[];

@@ -33,4 +33,4 @@ export type {
   VendorErrorMapperOptions,
   VendorErrorTarget,
 } from './vendor-error-mapper';
-export { createVendorErrorMapper } from './vendor-error-mapper';
+export { createVendorErrorMapper, DEFAULT_VENDOR_ERROR_MAPPER_OPTIONS } from './vendor-error-mapper';

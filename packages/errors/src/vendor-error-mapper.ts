@@ -23,9 +23,9 @@ export type VendorErrorTarget =
 
 /** A venue's error table, the way ccxt's `exceptions.exact` / `exceptions.broad` work. */
 export interface VendorErrorMap {
-  /** The venue's error codes (or whole messages), matched exactly. Own properties only. */
+  /** The venue's error codes (or whole messages), matched exactly. Own properties only. @default {} */
   exact?: Readonly<Record<string, VendorErrorTarget>>;
-  /** Message fragments, matched case-insensitively; the longest matching fragment wins. */
+  /** Message fragments, matched case-insensitively; the longest matching fragment wins. @default {} */
   broad?: Readonly<Record<string, VendorErrorTarget>>;
 }
 
@@ -38,10 +38,18 @@ export interface VendorErrorMapperOptions extends VendorErrorMap {
   extract?: (body: unknown, context: VendorErrorContext) => VendorErrorInfo | undefined;
   /**
    * The code for a recognised error that no table entry matches.
-   * @default the status-based code (via classifyHttpResponse) for 4xx/5xx, else 'client.error'
+   * @default undefined: the status-based code (via classifyHttpResponse) for 4xx/5xx, else 'client.error'
    */
   fallback?: VendorErrorTarget;
 }
+
+/** The defaults {@link createVendorErrorMapper} applies (no table entries; the shape-aware extractor). */
+export const DEFAULT_VENDOR_ERROR_MAPPER_OPTIONS = {
+  exact: {},
+  broad: {},
+  extract: (body: unknown, context: VendorErrorContext) => extractVendorError(body, context),
+  fallback: undefined,
+} as const satisfies Required<Omit<VendorErrorMapperOptions, 'fallback'>> & { fallback: undefined };
 
 /** What the caller knows about the response the body came from. */
 export interface VendorErrorContext {
@@ -103,16 +111,21 @@ function normaliseTable(where: string, table: Readonly<Record<string, VendorErro
  * ```
  */
 export function createVendorErrorMapper(options: VendorErrorMapperOptions = {}): VendorErrorMapper {
-  const exact = normaliseTable('exact', options.exact);
+  const settings = {
+    exact: options.exact ?? DEFAULT_VENDOR_ERROR_MAPPER_OPTIONS.exact,
+    broad: options.broad ?? DEFAULT_VENDOR_ERROR_MAPPER_OPTIONS.broad,
+    extract: options.extract ?? DEFAULT_VENDOR_ERROR_MAPPER_OPTIONS.extract,
+    fallback: options.fallback ?? DEFAULT_VENDOR_ERROR_MAPPER_OPTIONS.fallback,
+  };
+  const exact = normaliseTable('exact', settings.exact);
   // Longest first, so the most specific fragment wins regardless of listing order.
-  const broad = [...normaliseTable('broad', options.broad)]
+  const broad = [...normaliseTable('broad', settings.broad)]
     .filter(([fragment]) => fragment !== '')
     .map(([fragment, target]) => ({ fragment: fragment.toLowerCase(), target }))
     .sort((a, b) => b.fragment.length - a.fragment.length);
   const fallback =
-    options.fallback === undefined ? undefined : normaliseTarget('fallback', '', options.fallback);
-  const extract =
-    options.extract ?? ((body: unknown, context: VendorErrorContext) => extractVendorError(body, context));
+    settings.fallback === undefined ? undefined : normaliseTarget('fallback', '', settings.fallback);
+  const extract = settings.extract;
 
   return (body, context = {}) => {
     let vendor: VendorErrorInfo | undefined;
