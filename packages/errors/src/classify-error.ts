@@ -1,11 +1,12 @@
-import { ERROR_CATALOGUE, type ErrorCode } from './catalogue';
+import { fromAxios } from './classify-axios-error';
+import { MAX_CAUSE_DEPTH, make, type Resolved, title } from './classify-context';
 import { classifyHttpResponse } from './classify-http-response';
+import { fromAbortReason, fromSystemCode } from './classify-system-error';
 import { classifyWsClose } from './classify-ws-close';
 import type { HeadersLike } from './header-value';
-import { type ErrorOutcome, isKitError, KitError } from './kit-error';
-import { readProp, readString, sanitizePath, sanitizeText, withRequest } from './safe-text';
+import { isKitError, type KitError } from './kit-error';
+import { readProp, readString, sanitizePath, sanitizeText } from './safe-text';
 import { isValiError, summariseSchemaIssues } from './schema-issues';
-import { systemErrorRule } from './system-error-codes';
 
 /** What the caller knows about the operation that failed; it goes into the message and fields. */
 export interface ClassifyErrorContext {
@@ -19,188 +20,6 @@ export interface ClassifyErrorContext {
   requestIdHeaders?: readonly string[];
   /** The current time, for HTTP-date and epoch Retry-After values. @default Date.now() */
   nowMs?: number;
-}
-
-interface Resolved {
-  method: string | undefined;
-  path: string | undefined;
-  requestIdHeaders: readonly string[] | undefined;
-  nowMs: number | undefined;
-}
-
-const MAX_CAUSE_DEPTH = 5;
-
-interface Fields {
-  message: string;
-  outcome?: ErrorOutcome;
-  hint?: string;
-  details?: unknown;
-  status?: number;
-}
-
-function make(code: ErrorCode, ctx: Resolved, cause: unknown, fields: Fields): KitError {
-  return new KitError(code, {
-    message: withRequest(ctx.method, ctx.path, fields.message),
-    method: ctx.method,
-    path: ctx.path,
-    cause,
-    outcome: fields.outcome,
-    hint: fields.hint,
-    details: fields.details,
-    status: fields.status,
-  });
-}
-
-function title(code: ErrorCode): string {
-  return ERROR_CATALOGUE[code].title;
-}
-
-/** Node/undici/OpenSSL/ws error codes, refined by syscall and message. */
-function fromSystemCode(code: string, error: unknown, ctx: Resolved, cause: unknown): KitError | undefined {
-  const rule = systemErrorRule(code);
-  if (!rule) return undefined;
-  const message = readString(error, 'message') ?? '';
-  const syscall = readString(error, 'syscall');
-  if (code === 'ECONNRESET' && /socket hang up/i.test(message)) {
-    return make('network.socket_hang_up', ctx, cause, {
-      message: `${title('network.socket_hang_up')} (${code})`,
-      outcome: 'unknown',
-    });
-  }
-  if (code === 'ETIMEDOUT' && syscall !== undefined && syscall !== 'connect') {
-    return make('timeout.attempt', ctx, cause, {
-      message: `${title('timeout.attempt')} (${code})`,
-      outcome: 'unknown',
-    });
-  }
-  if (code === 'EPROTO' && !/ssl|tls/i.test(message)) return undefined;
-  if (code === 'EPROTO' && /wrong version number/i.test(message)) {
-    return fromSystemCode('ERR_SSL_WRONG_VERSION_NUMBER', error, ctx, cause);
-  }
-  return make(rule.code, ctx, cause, {
-    message: `${title(rule.code)} (${code})`,
-    outcome: rule.outcome,
-    hint: rule.hint,
-  });
-}
-
-function axiosPath(config: unknown): string | undefined {
-  const url = readString(config, 'url');
-  const baseURL = readString(config, 'baseURL');
-  if (url === undefined) return baseURL === undefined ? undefined : sanitizePath(baseURL);
-  if (baseURL === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return sanitizePath(url);
-  return sanitizePath(`${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`);
-}
-
-function fromAbortReason(reason: unknown, ctx: Resolved, cause: unknown): KitError {
-  if (isKitError(reason)) return reason;
-  // Node's AbortError (timers/promises, events.once) carries the signal's reason as its cause.
-  const reasonCause = readProp(reason, 'cause');
-  if (isKitError(reasonCause)) return reasonCause;
-  if (readProp(reason, 'name') === 'TimeoutError') {
-    return make('timeout.attempt', ctx, cause, { message: title('timeout.attempt'), outcome: 'unknown' });
-  }
-  return make('cancelled.aborted', ctx, cause, { message: title('cancelled.aborted'), outcome: 'unknown' });
-}
-
-function fromAxios(error: Error, context: Resolved, depth: number): KitError {
-  const config = readProp(error, 'config');
-  const ctx: Resolved = {
-    ...context,
-    method: context.method ?? readString(config, 'method')?.toUpperCase(),
-    path: context.path ?? axiosPath(config),
-  };
-  const code = readString(error, 'code');
-  const message = error.message;
-  const response = readProp(error, 'response');
-  const status = readProp(response, 'status');
-
-  if (code === 'ERR_CANCELED' || error.name === 'CanceledError') {
-    // axios replaces the signal's reason with its own CanceledError; the reason is still on the signal.
-    return fromAbortReason(readProp(readProp(config, 'signal'), 'reason'), ctx, error);
-  }
-  if ((code === 'ECONNABORTED' || code === 'ETIMEDOUT') && readString(error, 'syscall') === undefined) {
-    if (/timeout/i.test(message)) {
-      return make('timeout.attempt', ctx, error, {
-        message: `${title('timeout.attempt')} (${code})`,
-        outcome: 'unknown',
-      });
-    }
-    return make('network.connection_lost', ctx, error, {
-      message: `${title('network.connection_lost')} (${code})`,
-      outcome: 'unknown',
-    });
-  }
-  if (code === 'ERR_BAD_RESPONSE' && typeof status === 'number' && status < 400) {
-    if (/aborted|premature|closed/i.test(message)) {
-      return make('schema.truncated_body', ctx, error, {
-        message: title('schema.truncated_body'),
-        outcome: 'unknown',
-        status,
-      });
-    }
-    if (/maxContentLength/i.test(message)) {
-      return make('client.error', ctx, error, {
-        message: 'The response exceeded maxContentLength',
-        outcome: 'unknown',
-        status,
-        hint: 'The response was larger than the configured maximum size: page the request or raise the limit.',
-      });
-    }
-    if (
-      readProp(readProp(error, 'cause'), 'name') === 'SyntaxError' ||
-      /JSON|unexpected (token|end)/i.test(message)
-    ) {
-      return make('schema.invalid_json', ctx, error, {
-        message: title('schema.invalid_json'),
-        outcome: 'unknown',
-        status,
-      });
-    }
-  }
-  if (typeof status === 'number') {
-    return classifyHttpResponse({
-      status,
-      headers: readProp(response, 'headers') as HeadersLike | undefined,
-      body: readProp(response, 'data'),
-      method: ctx.method,
-      path: ctx.path,
-      requestIdHeaders: ctx.requestIdHeaders,
-      nowMs: ctx.nowMs,
-      cause: error,
-    });
-  }
-  const system = code === undefined ? undefined : fromSystemCode(code, error, ctx, error);
-  if (system) return system;
-  const inner = readProp(error, 'cause');
-  if (inner !== undefined && depth < MAX_CAUSE_DEPTH) {
-    const fromCause = classifyInner(inner, ctx, depth + 1, error);
-    if (fromCause.code !== 'internal.unexpected') return fromCause;
-  }
-  switch (code) {
-    case 'ERR_NETWORK':
-      return make('network.unreachable', ctx, error, {
-        message: `${title('network.unreachable')} (ERR_NETWORK)`,
-        outcome: 'unknown',
-        hint: 'The browser hides the reason for network errors: check the URL, CORS settings on the server, and the network connection.',
-      });
-    case 'ERR_FR_TOO_MANY_REDIRECTS':
-      return make('client.error', ctx, error, { message: 'Too many redirects', outcome: 'unknown' });
-    case 'ERR_BAD_OPTION':
-    case 'ERR_BAD_OPTION_VALUE':
-    case 'ERR_INVALID_URL':
-    case 'ERR_NOT_SUPPORT':
-    case 'ERR_BAD_REQUEST':
-      return make('client.invalid_argument', ctx, error, {
-        message: `Invalid request (${code}): ${sanitizeText(message)}`,
-        outcome: 'not_sent',
-      });
-    default:
-      return make('internal.unexpected', ctx, error, {
-        message: `Unexpected HTTP client error${code ? ` (${code})` : ''}: ${sanitizeText(message)}`,
-        outcome: 'unknown',
-      });
-  }
 }
 
 function isCloseEvent(value: object): boolean {
@@ -238,7 +57,8 @@ function fromObject(error: object, ctx: Resolved, depth: number, cause: unknown)
   }
   const name = readProp(error, 'name');
   if (name === 'AbortError' || name === 'TimeoutError') return fromAbortReason(error, ctx, cause);
-  if (readProp(error, 'isAxiosError') === true && error instanceof Error) return fromAxios(error, ctx, depth);
+  if (readProp(error, 'isAxiosError') === true && error instanceof Error)
+    return fromAxios(error, ctx, depth, classifyInner);
   if (isValiError(error)) {
     const issues = summariseSchemaIssues(error.issues);
     const paths = [...new Set(issues.map((issue) => issue.path))];
