@@ -2,7 +2,7 @@ import { defaultSink, isInteractiveTerminal } from './default-sink';
 import { LEVEL_SEVERITY, LOG_FORMAT_ENV, LOG_LEVEL_ENV, LOG_LEVELS, parseLogLevel } from './log-level';
 import type { LogFormat, LogRecord, LogSink } from './log-record';
 import type { LogFields, Logger, LogLevel } from './logger-types';
-import { createRedactor, type RedactOptions } from './redact';
+import { createRedactor, type RedactOptions, UNREADABLE } from './redact';
 import { readEnv } from './runtime';
 import { createTslogWriter } from './tslog-writer';
 
@@ -91,6 +91,14 @@ function asFields(value: unknown): LogFields {
   return typeof value === 'object' && !Array.isArray(value) ? (value as LogFields) : { value };
 }
 
+function mergeFields(bound: LogFields, extra: unknown): LogFields {
+  try {
+    return { ...bound, ...asFields(extra) };
+  } catch {
+    return { ...bound, childFields: UNREADABLE };
+  }
+}
+
 /**
  * Creates a structured logger on tslog. Every message and field is redacted before it is formatted
  * (see {@link redact}); calls below the level return before doing any work; a log call never throws.
@@ -138,13 +146,18 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       (message: string, fields?: LogFields): void => {
         if (LEVEL_SEVERITY[level] < threshold) return;
         try {
-          const merged = fields === undefined ? bound : { ...bound, ...asFields(fields) };
+          // Redacted separately, then merged: the copies are plain objects, so merging cannot throw.
+          const boundCopy = redactor.value(bound) as LogFields;
+          const merged =
+            fields === undefined
+              ? boundCopy
+              : { ...boundCopy, ...asFields(redactor.value(asFields(fields))) };
           write({
             time: new Date(now()).toISOString(),
             level,
             name: options.name,
             msg: redactor.string(typeof message === 'string' ? message : String(redactor.value(message))),
-            fields: redactor.value(merged) as LogFields,
+            fields: merged,
           });
         } catch {
           // Only reachable through a hostile value (a Proxy that throws on spread, a clock that
@@ -156,7 +169,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       info: method('info'),
       warn: method('warn'),
       error: method('error'),
-      child: (fields) => make({ ...bound, ...asFields(fields) }),
+      child: (fields) => make(mergeFields(bound, fields)),
     };
   };
 
