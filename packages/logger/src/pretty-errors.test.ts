@@ -12,7 +12,7 @@ describe('splitErrorsForPretty', () => {
     expect(rest).toEqual({ error: 'Error: outer', status: 503 });
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toBe('outer');
-    expect((errors[0]?.cause as Error).message).toBe('inner');
+    expect(errors[0]?.cause).toMatchObject({ message: 'inner' });
     expect(errors[0]?.stack).toBe((fields.error as { stack: string }).stack);
   });
 
