@@ -8,13 +8,13 @@ import {
   handleWhen,
   IsolatedCircuitError,
 } from 'cockatiel';
-import { withoutUndefined } from './backoff';
 import {
   type BulkheadOptions,
   type CircuitBreakerOptions,
   DEFAULT_BULKHEAD_OPTIONS,
   DEFAULT_CIRCUIT_BREAKER_OPTIONS,
 } from './retry-policy-options';
+import { withoutUndefined } from './without-undefined';
 
 /** Runs one attempt through the opt-in cockatiel guards. @internal */
 export type AttemptGuard = <T>(run: () => Promise<T>, signal: AbortSignal) => Promise<T>;

@@ -1,4 +1,5 @@
 import { ExponentialBackoff, type GeneratorFn, type IBackoff } from 'cockatiel';
+import { withoutUndefined } from './without-undefined';
 
 /** Options for {@link createBackoff}. */
 export interface BackoffOptions {
@@ -66,9 +67,4 @@ export function createBackoff(options: BackoffOptions = {}): Backoff {
       return Math.round(current.duration);
     },
   };
-}
-
-/** Drops `undefined` values so spreading options over defaults keeps the defaults. @internal */
-export function withoutUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,7 +1,6 @@
 import { isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
-import { withoutUndefined } from './backoff';
 import { readRetryAfter } from './errors-compat';
 import { createMemoryStore } from './memory-store';
 import { parseRateLimitHeaders, type RateLimitObservation } from './rate-limit-headers';
@@ -14,6 +13,7 @@ import {
   type RateLimitResponse,
 } from './rate-limiter-options';
 import { systemClock } from './system-clock';
+import { withoutUndefined } from './without-undefined';
 
 /** A client-side rate limiter: weighted FIFO acquisitions over several windows, adapting to the server. */
 export interface RateLimiter {

@@ -1,12 +1,12 @@
 import { KitError } from '@kit/errors';
 import { type Logger, noopLogger } from '@kit/logger';
 import { Redis } from 'ioredis';
-import { withoutUndefined } from './backoff';
 import type { Clock } from './clock';
 import { createMemoryStore } from './memory-store';
 import type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
 import { BLOCK_SCRIPT, CLAMP_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 import { systemClock } from './system-clock';
+import { withoutUndefined } from './without-undefined';
 
 /** Options for {@link createRedisStore}. Give `client` or `url`. */
 export interface RedisStoreOptions {

@@ -1,4 +1,4 @@
-import { withoutUndefined } from './backoff';
+import { withoutUndefined } from './without-undefined';
 
 /** Options for {@link createRetryBudget}. AWS SDK "standard" retry-quota numbers by default. */
 export interface RetryBudgetOptions {

@@ -2,7 +2,7 @@ import { KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
 import { createAttemptGuard } from './attempt-guards';
-import { createBackoff, withoutUndefined } from './backoff';
+import { createBackoff } from './backoff';
 import { startTimer } from './clock-timer';
 import { combineSignals } from './combine-signals';
 import { toKitError } from './errors-compat';
@@ -19,6 +19,7 @@ import {
   type RetryPolicyOptions,
 } from './retry-policy-options';
 import { systemClock } from './system-clock';
+import { withoutUndefined } from './without-undefined';
 
 /** A configured retry policy. Create one per client (or per host) and reuse it for every call. */
 export interface RetryPolicy {
