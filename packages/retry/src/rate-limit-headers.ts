@@ -1,4 +1,4 @@
-import { type HeadersLike, readHeader } from './errors-compat';
+import { type HeadersLike, headerValue, parseRateLimitReset } from '@kit/errors';
 
 /** What one rate-limit header set says about one server-side window. */
 export interface RateLimitObservation {
@@ -33,19 +33,9 @@ const num = (value: string | undefined): number | undefined => {
   return match ? Number(match[1]) : undefined;
 };
 
-/**
- * `X-RateLimit-Reset` is an epoch (GitHub: seconds; some venues: milliseconds) or a delta in
- * seconds. No real delta is 30+ years long, so values past 1e9 are epochs.
- */
-export function resetToDelayMs(value: string | undefined, nowMs: number): number | undefined {
-  const n = num(value);
-  if (n === undefined) {
-    const date = value === undefined ? Number.NaN : Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-  }
-  if (n >= 1e12) return Math.max(0, Math.ceil(n - nowMs));
-  if (n >= 1e9) return Math.max(0, Math.ceil(n * 1000 - nowMs));
-  return Math.max(0, Math.ceil(n * 1000));
+/** One reset header's value in ms from now (epoch ms, epoch seconds or delta seconds): @kit/errors' rule. */
+function resetDelay(name: string, value: string | undefined, nowMs: number): number | undefined {
+  return value === undefined ? undefined : parseRateLimitReset({ [name]: value }, nowMs);
 }
 
 /** Splits a structured-field list on commas outside quoted strings. */
@@ -148,7 +138,8 @@ function parseRateLimitField(value: string, policyHeader: string | undefined): R
  * (reset as epoch seconds, epoch ms or delta seconds), the IETF drafts -06 (`RateLimit-Limit`,
  * `RateLimit-Remaining`, `RateLimit-Reset`), -07 (`RateLimit: limit=…, remaining=…, reset=…`) and
  * the current one (`RateLimit: "p";r=…;t=…` with `RateLimit-Policy: "p";q=…;w=…`), and configured
- * used-weight headers. `Retry-After` is not read here (see @kit/errors' `parseRetryAfter`).
+ * used-weight headers. `Retry-After` is not read here (see @kit/errors' `parseRetryAfter`), and reset
+ * values are read with @kit/errors' `parseRateLimitReset` rules.
  *
  * @example
  * ```ts
@@ -162,21 +153,21 @@ export function parseRateLimitHeaders(
 ): RateLimitObservation[] {
   const nowMs = options.nowMs ?? Date.now();
   const observations: RateLimitObservation[] = [];
-  const xRemaining = num(readHeader(headers, 'x-ratelimit-remaining'));
+  const xRemaining = num(headerValue(headers, 'x-ratelimit-remaining'));
   if (xRemaining !== undefined) {
     observations.push(
       withOptional<RateLimitObservation>(
         { source: 'x-ratelimit', remaining: xRemaining },
         {
-          limit: num(readHeader(headers, 'x-ratelimit-limit')),
-          resetMs: resetToDelayMs(readHeader(headers, 'x-ratelimit-reset'), nowMs),
+          limit: num(headerValue(headers, 'x-ratelimit-limit')),
+          resetMs: resetDelay('x-ratelimit-reset', headerValue(headers, 'x-ratelimit-reset'), nowMs),
         },
       ),
     );
   }
-  const draft06Remaining = num(readHeader(headers, 'ratelimit-remaining'));
+  const draft06Remaining = num(headerValue(headers, 'ratelimit-remaining'));
   if (draft06Remaining !== undefined) {
-    const limitHeader = readHeader(headers, 'ratelimit-limit');
+    const limitHeader = headerValue(headers, 'ratelimit-limit');
     // `RateLimit-Limit: 100, 100;w=60`: the first item is the limit, later ones describe policies.
     const policy =
       limitHeader === undefined
@@ -189,17 +180,17 @@ export function parseRateLimitHeaders(
         { source: 'draft-06', remaining: draft06Remaining },
         {
           limit: num(limitHeader),
-          resetMs: seconds(readHeader(headers, 'ratelimit-reset')),
+          resetMs: resetDelay('ratelimit-reset', headerValue(headers, 'ratelimit-reset'), nowMs),
           windowMs: seconds(policy?.params.get('w')),
         },
       ),
     );
   }
-  const field = readHeader(headers, 'ratelimit');
+  const field = headerValue(headers, 'ratelimit');
   if (field !== undefined)
-    observations.push(...parseRateLimitField(field, readHeader(headers, 'ratelimit-policy')));
+    observations.push(...parseRateLimitField(field, headerValue(headers, 'ratelimit-policy')));
   for (const [name, window] of Object.entries(options.usedWeightHeaders ?? {})) {
-    const used = num(readHeader(headers, name));
+    const used = num(headerValue(headers, name));
     if (used === undefined) continue;
     observations.push({
       source: 'used-weight',

@@ -1,6 +1,6 @@
+import type { HeadersLike } from '@kit/errors';
 import type { Logger } from '@kit/logger';
 import type { Clock } from './clock';
-import type { HeadersLike } from './errors-compat';
 import type { RateLimitStore, RateLimitWindow } from './rate-limit-store';
 
 /** Why the limiter paused its whole queue. */

@@ -152,6 +152,14 @@ describe('createRateLimiter', () => {
     expect(other.pausedUntil - Date.now()).toBe(1500);
   });
 
+  it('a 503 pauses only for an explicit Retry-After, never for a routine reset header', () => {
+    const limiter = createRateLimiter();
+    limiter.observe({ status: 503, headers: { 'x-ratelimit-remaining': '40', 'x-ratelimit-reset': '60' } });
+    expect(limiter.pausedUntil).toBe(0);
+    limiter.observe({ status: 503, headers: { 'retry-after': '3' } });
+    expect(limiter.pausedUntil - Date.now()).toBe(3000);
+  });
+
   it('remaining = 0 on a successful response pauses the queue until the reset', async () => {
     const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 60_000 }] });
     limiter.observe({

@@ -1,7 +1,6 @@
-import { isKitError, KitError } from '@kit/errors';
+import { isKitError, KitError, parseExplicitRetryAfter, parseRetryAfter } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
-import { readRetryAfter } from './errors-compat';
 import { createMemoryStore } from './memory-store';
 import { parseRateLimitHeaders, type RateLimitObservation } from './rate-limit-headers';
 import type { RateLimitWindow, TakeResult } from './rate-limit-store';
@@ -218,11 +217,12 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     observe({ status, headers }) {
       const now = clock.now();
       const observations = parseRateLimitHeaders(headers, { nowMs: now, usedWeightHeaders });
-      const retryAfterMs = readRetryAfter(headers, now);
+      // Only an explicit Retry-After / retry-after-ms: many APIs send a reset on every response.
+      const retryAfterMs = parseExplicitRetryAfter(headers, now);
       const exhausted = observations.find((o) => o.remaining <= 0);
       if (status === 429) {
         // Retry-After takes precedence, then the window's reset, then a fixed pause.
-        const waitMs = retryAfterMs ?? exhausted?.resetMs ?? config.defaultPauseMs;
+        const waitMs = parseRetryAfter(headers, now) ?? exhausted?.resetMs ?? config.defaultPauseMs;
         limiter.pauseUntil(now + waitMs, 'status_429');
         return;
       }

@@ -1,6 +1,6 @@
-import { isKitError, KitError } from '@kit/errors';
+import { isKitError, KitError, parseRetryAfter } from '@kit/errors';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readRetryAfter } from './errors-compat';
+
 import { createRetryBudget } from './retry-budget';
 import { createRetryPolicy } from './retry-policy';
 import type { GiveUpEvent, RetryEvent } from './retry-policy-options';
@@ -189,7 +189,7 @@ describe('createRetryPolicy', () => {
         policy.execute(async ({ attempt }) => {
           startedAt.push(Date.now());
           if (attempt === 1)
-            throw unavailable({ retryAfterMs: readRetryAfter(headers, Date.now()) as number });
+            throw unavailable({ retryAfterMs: parseRetryAfter(headers, Date.now()) as number });
           return 'ok';
         }),
       );

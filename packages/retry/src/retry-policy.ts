@@ -1,11 +1,10 @@
-import { KitError } from '@kit/errors';
+import { classifyError, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
 import { createAttemptGuard } from './attempt-guards';
 import { createBackoff } from './backoff';
 import { startTimer } from './clock-timer';
 import { combineSignals } from './combine-signals';
-import { toKitError } from './errors-compat';
 import { raceAbort } from './race-abort';
 import { createRetryBudget } from './retry-budget';
 import {
@@ -59,7 +58,9 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
     try {
       hook(event);
     } catch (error) {
-      logger.warn(`retry: the ${name} hook threw; ignored`, { error: toKitError(error).toJSON() });
+      logger.warn(`retry: the ${name} hook threw; ignored`, {
+        error: (isKitError(error) ? error : classifyError(error)).toJSON(),
+      });
     }
   };
 
@@ -136,7 +137,11 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
           } catch (thrown) {
             if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
             if (deadline.signal.aborted) throw giveUp(abortError(deadline.signal), 'deadline');
-            error = attemptTimer.signal.aborted ? abortError(attemptTimer.signal) : toKitError(thrown);
+            error = attemptTimer.signal.aborted
+              ? abortError(attemptTimer.signal)
+              : isKitError(thrown)
+                ? thrown
+                : classifyError(thrown);
           } finally {
             attemptSignal.dispose();
             cancelAttemptTimer();
