@@ -76,3 +76,9 @@ describe('redactString', () => {
     expect(redactString(once)).toBe(once);
   });
 });
+
+describe('redactString on ordinary log text', () => {
+  it('keeps status codes and other plain key=value pairs', () => {
+    expect(redactString('status code=429 attempt=2 symbol=BTC')).toBe('status code=429 attempt=2 symbol=BTC');
+  });
+});

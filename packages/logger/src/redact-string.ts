@@ -20,14 +20,7 @@ export interface RedactStringOptions {
 
 // Query/form names that are credentials only in `name=value` form ("key" is too common a field name
 // to mask in objects, but `?key=...` in a URL is an API key).
-const QUERY_ONLY_NAMES = new Set([
-  'key',
-  'auth',
-  'code',
-  'xamzsignature',
-  'xamzcredential',
-  'xamzsecuritytoken',
-]);
+const QUERY_ONLY_NAMES = new Set(['key', 'auth', 'xamzsignature', 'xamzcredential', 'xamzsecuritytoken']);
 
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@?#]*:)([^\s@/?#]+)@/gi;
 const BEARER = /\b(Bearer\s+)([^\s,;"'<>]+)/gi;
