@@ -16,7 +16,7 @@ const JSON_START = /^\s*[[{"]/;
  */
 export function parseResponseBody(text: string, contentType: string | undefined): ParsedBody {
   if (text.length === 0) return { kind: 'empty', value: undefined };
-  if ((contentType !== undefined && contentType.includes('html')) || HTML_START.test(text)) {
+  if (contentType?.includes('html') || HTML_START.test(text)) {
     return { kind: 'html', value: text };
   }
   const json = contentType === undefined ? JSON_START.test(text) : contentType.includes('json');
