@@ -109,15 +109,22 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
           if (timeLeftMs <= 0) throw giveUp(deadlineError(lastError), 'deadline');
           const attemptTimeoutMs = Math.min(config.attemptTimeoutMs, timeLeftMs);
           const attemptTimer = new AbortController();
-          const cancelAttemptTimer = startTimer(clock, attemptTimeoutMs, () =>
+          // An attempt cut short by the deadline ends the call with timeout.deadline, whichever of
+          // the two timers the clock happens to fire first.
+          const cutByDeadline = timeLeftMs <= config.attemptTimeoutMs;
+          const cancelAttemptTimer = startTimer(clock, attemptTimeoutMs, () => {
+            if (cutByDeadline) {
+              deadline.abort(deadlineError(lastError));
+              return;
+            }
             attemptTimer.abort(
               new KitError('timeout.attempt', {
                 message: `Attempt ${attempts} timed out after ${attemptTimeoutMs} ms`,
                 attempts,
                 outcome: 'unknown',
               }),
-            ),
-          );
+            );
+          });
           const attemptSignal = combineSignals([callSignal.signal, attemptTimer.signal]);
           const ctx: AttemptContext = {
             attempt: attempts,
