@@ -36,6 +36,7 @@ const KEY_COLON = new RegExp(
   `(["']?)([A-Za-z][\\w.-]*)\\1(\\s*:\\s*)("(?:[^"\\\\\\r\\n]|\\\\.)*"|'[^'\\r\\n]*'|(?:${SCHEMES})\\s+[^\\s,;&"'<>{}\\[\\]()]+|(?![/\\\\])[^\\s,;&"'<>{}\\[\\]()]+)`,
   'gi',
 );
+const MAY_HOLD_CREDENTIAL = /[=:]|bearer|basic/i;
 const SCALAR_TEXT = /^(?:-?\d+(?:\.\d+)?|true|false|null|undefined)$/i;
 
 function maskValue(value: string): string {
@@ -80,6 +81,8 @@ export function createStringRedactor(options: RedactStringOptions = {}): (text: 
       pattern.lastIndex = 0;
       out = out.replace(pattern, REDACTED);
     }
+    // Fast path: every rule below needs one of these, and most log text has none of them.
+    if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
     if (out.includes('://')) out = out.replace(USERINFO, `$1${REDACTED}@`);
     out = out.replace(BEARER, `$1${REDACTED}`).replace(BASIC, `$1${REDACTED}`);
     if (out.includes('=')) {

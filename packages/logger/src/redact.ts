@@ -81,23 +81,22 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const entry = (key: string, value: unknown, depth: number): unknown =>
     maskedByKey(sensitivity(key), value) ? REDACTED : walk(value, depth + 1);
 
-  const entries = (pairs: Iterable<[string, unknown]>, depth: number): Record<string, unknown> => {
+  const entries = (
+    pairs: ReadonlyArray<readonly [string, unknown]>,
+    depth: number,
+  ): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    let count = 0;
-    let skipped = 0;
-    for (const [key, value] of pairs) {
-      if (count >= settings.maxKeys) {
-        skipped++;
-        continue;
-      }
+    const kept = Math.min(pairs.length, settings.maxKeys);
+    for (let i = 0; i < kept; i++) {
+      const [key, value] = pairs[i] as readonly [string, unknown];
       out[key] = entry(key, value, depth);
-      count++;
     }
-    if (skipped > 0) out['…'] = `${skipped} more keys`;
+    if (pairs.length > kept) out['…'] = `${pairs.length - kept} more keys`;
     return out;
   };
 
-  const ownEntries = function* (source: object, skip?: ReadonlySet<string>): Generator<[string, unknown]> {
+  const ownEntries = (source: object, skip?: ReadonlySet<string>): Array<readonly [string, unknown]> => {
+    const pairs: Array<readonly [string, unknown]> = [];
     for (const key of Object.keys(source)) {
       if (skip?.has(key)) continue;
       let value: unknown;
@@ -106,8 +105,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       } catch {
         value = UNREADABLE;
       }
-      yield [key, value];
+      pairs.push([key, value]);
     }
+    return pairs;
   };
 
   const list = (items: Iterable<unknown>, depth: number): unknown[] => {
@@ -162,11 +162,11 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       if (Array.isArray(source)) return list(source, depth);
       if (source instanceof Set) return list(source, depth);
       if (source instanceof Map) {
-        const pairs = function* (): Generator<[string, unknown]> {
-          for (const [key, value] of source)
-            yield [typeof key === 'object' && key !== null ? '[object]' : String(key), value];
-        };
-        return entries(pairs(), depth);
+        const pairs: Array<readonly [string, unknown]> = [];
+        for (const [key, value] of source) {
+          pairs.push([typeof key === 'object' && key !== null ? '[object]' : String(key), value]);
+        }
+        return entries(pairs, depth);
       }
       const toJSON = (source as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') {
