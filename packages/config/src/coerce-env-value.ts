@@ -25,7 +25,11 @@ function coerceScalar(kind: FieldKind, raw: string): CoerceResult {
     case 'number':
       return NUMBER.test(text)
         ? { ok: true, value: Number(text) }
-        : { ok: false, expected: 'a number', hint: quoteHint(raw, 'Write a plain decimal number, e.g. 3 or 2.5.') };
+        : {
+            ok: false,
+            expected: 'a number',
+            hint: quoteHint(raw, 'Write a plain decimal number, e.g. 3 or 2.5.'),
+          };
     case 'boolean': {
       const word = text.toLowerCase();
       if (TRUE_WORDS.has(word)) return { ok: true, value: true };
@@ -86,7 +90,10 @@ export function coerceEnvValue(kind: FieldKind, raw: string, itemKind: FieldKind
   }
   if (kind === 'object') {
     const parsed = coerceScalar('json', raw);
-    if (parsed.ok && (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value))) {
+    if (
+      parsed.ok &&
+      (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value))
+    ) {
       return { ok: false, expected: 'a JSON object', hint: 'Write a JSON object, e.g. {"key":"value"}.' };
     }
     return parsed;

@@ -75,7 +75,11 @@ export class LayerCollector {
     this.extras.set(path, entry);
   }
 
-  private reportUnknownKey(parent: FieldNode, segments: readonly string[], from: Omit<LayerValue, 'value'>): void {
+  private reportUnknownKey(
+    parent: FieldNode,
+    segments: readonly string[],
+    from: Omit<LayerValue, 'value'>,
+  ): void {
     const key = segments.at(-1) ?? '';
     const siblings = [...(parent.children?.keys() ?? [])];
     const sibling = didYouMean(key, siblings);
@@ -100,7 +104,11 @@ export class LayerCollector {
   }
 
   /** Reads the prefixed environment: object settings from JSON first, then each leaf on top. */
-  addEnv(env: Readonly<Record<string, string | undefined>>, prefix: string, ignore: ReadonlySet<string>): void {
+  addEnv(
+    env: Readonly<Record<string, string | undefined>>,
+    prefix: string,
+    ignore: ReadonlySet<string>,
+  ): void {
     const fields = allFields(this.root);
     const known = new Map(fields.map((field) => [field.envVar, field]));
     const objects = fields.filter((field) => field.children);

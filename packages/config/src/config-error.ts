@@ -27,11 +27,10 @@ const CONFIG_ERROR_MARKER = Symbol.for('kit.config-error');
 
 /** The one-line form of a problem used in {@link ConfigError}'s message. */
 export function formatProblem(problem: ConfigProblem): string {
-  const where: string[] = [];
-  if (problem.source) where.push(`from ${problem.source}${problem.origin ? ` ${problem.origin}` : ''}`);
-  else where.push('not set');
-  if (problem.envVar && problem.envVar !== problem.origin) where.push(`env ${problem.envVar}`);
   const name = problem.path || problem.origin || '(config)';
+  const origin = problem.origin && problem.origin !== name ? ` ${problem.origin}` : '';
+  const where = [problem.source ? `from ${problem.source}${origin}` : 'not set'];
+  if (problem.envVar && problem.envVar !== problem.origin) where.push(`env ${problem.envVar}`);
   return `${name} (${where.join('; ')}): expected ${problem.expected}, received ${problem.received}. Hint: ${problem.hint}`;
 }
 
@@ -47,7 +46,9 @@ export class ConfigError extends KitError {
   constructor(problems: readonly ConfigProblem[]) {
     const single = problems.length === 1 ? problems[0] : undefined;
     const heading =
-      problems.length === 1 ? 'Invalid configuration (1 problem):' : `Invalid configuration (${problems.length} problems):`;
+      problems.length === 1
+        ? 'Invalid configuration (1 problem):'
+        : `Invalid configuration (${problems.length} problems):`;
     super(single?.code ?? 'config.invalid', {
       message: [heading, ...problems.map((problem) => `  - ${formatProblem(problem)}`)].join('\n'),
       hint:

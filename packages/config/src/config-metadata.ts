@@ -1,5 +1,5 @@
-import * as v from 'valibot';
 import type { ErrorCode } from '@kit/errors';
+import * as v from 'valibot';
 
 /** What a kit schema helper marks on its schema, read back by {@link readConfigMetadata}. */
 export interface ConfigMetadata {

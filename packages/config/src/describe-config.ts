@@ -1,5 +1,5 @@
-import type * as v from 'valibot';
 import { REDACTED } from '@kit/logger';
+import type * as v from 'valibot';
 import { DEFAULT_ENV_PREFIX } from './env-var-name';
 import { leafFields, readSchemaFields } from './schema-fields';
 
@@ -32,7 +32,10 @@ export interface ConfigFieldDescription {
  * for (const f of describeConfig(schema)) console.log(`${f.envVar}\t${f.type}\t${f.default ?? ''}`);
  * ```
  */
-export function describeConfig(schema: v.GenericSchema, prefix: string = DEFAULT_ENV_PREFIX): ConfigFieldDescription[] {
+export function describeConfig(
+  schema: v.GenericSchema,
+  prefix: string = DEFAULT_ENV_PREFIX,
+): ConfigFieldDescription[] {
   return leafFields(readSchemaFields(schema, prefix)).map((field) => ({
     path: field.path,
     envVar: field.envVar,

@@ -50,7 +50,9 @@ const durationCheck = configCheck(isDurationText, {
 export function duration() {
   return v.pipe(
     v.union([v.pipe(v.number(), v.finite(), v.minValue(0)), v.pipe(v.string(), durationCheck)]),
-    v.transform((value: number | string): number => (typeof value === 'number' ? value : (parseDuration(value) ?? 0))),
+    v.transform((value: number | string): number =>
+      typeof value === 'number' ? value : (parseDuration(value) ?? 0),
+    ),
     configMetadata<number>({ kind: 'duration', typeLabel: 'duration (ms)' }),
   );
 }

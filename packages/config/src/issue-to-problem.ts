@@ -39,7 +39,8 @@ function missingHint(node: FieldNode): string {
 
 function surroundingNote(value: unknown): string {
   if (typeof value !== 'string') return '';
-  if (hasWrappingQuotes(value)) return 'The value is wrapped in quotes: remove them (env files often keep them literally). ';
+  if (hasWrappingQuotes(value))
+    return 'The value is wrapped in quotes: remove them (env files often keep them literally). ';
   if (value.trim() !== value) return 'The value has leading or trailing whitespace: remove it. ';
   return '';
 }
@@ -68,7 +69,8 @@ export function issueToProblem(
     ...(node.envVar ? { envVar: node.envVar } : {}),
     ...(winner ? { source: winner.source, ...(winner.origin ? { origin: winner.origin } : {}) } : {}),
   };
-  const isMissing = (issue.input === undefined && issue.kind === 'schema') || meaning?.code === 'config.missing';
+  const isMissing =
+    (issue.input === undefined && issue.kind === 'schema') || meaning?.code === 'config.missing';
   if (isMissing) {
     return {
       ...base,
@@ -84,7 +86,13 @@ export function issueToProblem(
   }
   if (meaning) {
     const note = meaning.code === 'config.invalid' && node.kind !== 'secret' ? surroundingNote(given) : '';
-    return { ...base, code: meaning.code, expected: meaning.expected, received, hint: `${note}${meaning.hint}` };
+    return {
+      ...base,
+      code: meaning.code,
+      expected: meaning.expected,
+      received,
+      hint: `${note}${meaning.hint}`,
+    };
   }
   if (RANGE_TYPES.has(issue.type)) {
     const bound = issue.expected ?? issue.type.replace(/_/g, ' ');

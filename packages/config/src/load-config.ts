@@ -3,10 +3,10 @@ import { isSecret } from '@kit/logger';
 import * as v from 'valibot';
 import { LayerCollector, type LayerValue } from './collect-layers';
 import { ConfigError, type ConfigProblem } from './config-error';
-import { type LoadConfigOptions, resolveLoadOptions } from "./load-config-options";
 import { deepFreeze, type FrozenConfig } from './deep-freeze';
 import { configFileEnvVar } from './env-var-name';
 import { issueToProblem } from './issue-to-problem';
+import { type LoadConfigOptions, resolveLoadOptions } from './load-config-options';
 import { readConfigFile } from './read-config-file';
 import { type FieldNode, leafFields, readSchemaFields } from './schema-fields';
 import { showValue } from './show-value';
@@ -34,7 +34,10 @@ function conflictOf(node: FieldNode, given: readonly LayerValue[]): ConfigProble
     ...(winner.origin ? { origin: winner.origin } : {}),
     expected: 'one value, given in one place (this setting is single-source)',
     received: explicit
-      .map((entry) => `${showValue(node, entry.value)} from ${entry.source}${entry.origin ? ` ${entry.origin}` : ''}`)
+      .map(
+        (entry) =>
+          `${showValue(node, entry.value)} from ${entry.source}${entry.origin ? ` ${entry.origin}` : ''}`,
+      )
       .join(' vs '),
     hint: `Set "${node.path}" in one place only (remove it from the config file or unset ${node.envVar}), or make both agree.`,
   };
@@ -95,7 +98,9 @@ export function loadConfig<TSchema extends v.GenericSchema>(
   if (filePath !== undefined) {
     const file = readConfigFile(filePath, resolved.readFile);
     if (file.ok) collector.add(root, file.value, { source: 'file', origin: filePath });
-    else if (!(resolved.allowMissingFile && fromEnv === undefined && file.problem.received === 'no such file')) {
+    else if (
+      !(resolved.allowMissingFile && fromEnv === undefined && file.problem.received === 'no such file')
+    ) {
       collector.report({ ...file.problem, ...(fromEnv === filePath ? { envVar: fileVar } : {}) }, filePath);
     }
   }

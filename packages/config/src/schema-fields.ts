@@ -74,13 +74,19 @@ function kindOf(schema: AnySchema, metadata: ConfigMetadata): { kind: FieldKind;
   if (OBJECT_TYPES.has(schema.type)) return { kind: 'object' };
   const scalar = SCALAR_KIND[schema.type];
   if (scalar) return { kind: scalar };
-  if (schema.type === 'picklist' || schema.type === 'enum' || schema.type === 'literal') return { kind: 'enum' };
+  if (schema.type === 'picklist' || schema.type === 'enum' || schema.type === 'literal')
+    return { kind: 'enum' };
   if (schema.type === 'array' && schema.item) {
     const item = unwrap(schema.item);
     const itemKind = kindOf(item.schema, item.metadata).kind;
     return { kind: 'list', itemKind: itemKind === 'object' ? 'json' : itemKind };
   }
-  if (schema.type === 'union' || schema.type === 'variant' || schema.type === 'unknown' || schema.type === 'any') {
+  if (
+    schema.type === 'union' ||
+    schema.type === 'variant' ||
+    schema.type === 'unknown' ||
+    schema.type === 'any'
+  ) {
     return { kind: 'any' };
   }
   return { kind: 'json' };
@@ -125,7 +131,14 @@ function unwrap(schema: AnySchema): {
     metadata = { ...readConfigMetadata(current), ...metadata };
     description ??= descriptionOf(current);
   }
-  return { schema: current, metadata, optional, hasDefault, defaultValue, ...(description ? { description } : {}) };
+  return {
+    schema: current,
+    metadata,
+    optional,
+    hasDefault,
+    defaultValue,
+    ...(description ? { description } : {}),
+  };
 }
 
 /**

@@ -16,7 +16,8 @@ export interface SecretOptions {
 export const DEFAULT_SECRET_OPTIONS: Required<SecretOptions> = { trim: false };
 
 const hasNoSurroundingWhitespace = (text: string): boolean => text.trim() === text;
-const hasNoWrappingQuotes = (text: string): boolean => !/^(["'`]).*\1$/s.test(text.trim()) || text.trim().length < 2;
+const hasNoWrappingQuotes = (text: string): boolean =>
+  !/^(["'`]).*\1$/s.test(text.trim()) || text.trim().length < 2;
 const isNonEmpty = (text: string): boolean => text.trim().length > 0;
 
 const whitespaceCheck = configCheck(hasNoSurroundingWhitespace, {

@@ -28,7 +28,8 @@ export function showValue(node: FieldNode | undefined, value: unknown): string {
     const text = isSecret(value) ? value.reveal() : value;
     return typeof text === 'string' ? `<redacted, ${text.length} chars>` : `<redacted ${typeof text}>`;
   }
-  if (typeof value === 'string') return JSON.stringify(truncate(node?.kind === 'url' ? maskUrlPassword(value) : value));
+  if (typeof value === 'string')
+    return JSON.stringify(truncate(node?.kind === 'url' ? maskUrlPassword(value) : value));
   if (typeof value === 'object' && value !== null) {
     try {
       return truncate(JSON.stringify(value));

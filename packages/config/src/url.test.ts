@@ -4,7 +4,9 @@ import { checkMeaningOf } from './config-metadata';
 import { httpsUrl, isLoopbackHost, url } from './url';
 
 const codesOf = (schema: v.GenericSchema, input: unknown) =>
-  (v.safeParse(schema, input).issues ?? []).map((issue) => checkMeaningOf(issue.requirement)?.code ?? issue.type);
+  (v.safeParse(schema, input).issues ?? []).map(
+    (issue) => checkMeaningOf(issue.requirement)?.code ?? issue.type,
+  );
 
 describe('url()', () => {
   it('accepts absolute http and https URLs as given', () => {
@@ -19,7 +21,9 @@ describe('url()', () => {
 
   it('rejects schemes outside the allowed list', () => {
     expect(codesOf(url(), 'ftp://files.example.com')).toEqual(['config.invalid']);
-    expect(v.parse(url({ protocols: ['wss:'] }), 'wss://stream.example.com')).toBe('wss://stream.example.com');
+    expect(v.parse(url({ protocols: ['wss:'] }), 'wss://stream.example.com')).toBe(
+      'wss://stream.example.com',
+    );
   });
 });
 
@@ -32,7 +36,12 @@ describe('httpsUrl()', () => {
   });
 
   it('accepts https anywhere and http on loopback', () => {
-    for (const ok of ['https://api.example.com', 'http://127.0.0.1:8080', 'http://localhost:3000', 'http://[::1]:80']) {
+    for (const ok of [
+      'https://api.example.com',
+      'http://127.0.0.1:8080',
+      'http://localhost:3000',
+      'http://[::1]:80',
+    ]) {
       expect(v.parse(httpsUrl(), ok)).toBe(ok);
     }
   });
@@ -41,6 +50,8 @@ describe('httpsUrl()', () => {
 describe('isLoopbackHost', () => {
   it('knows localhost, 127/8 and ::1, and nothing else', () => {
     expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1'].every(isLoopbackHost)).toBe(true);
-    expect(['example.com', '10.0.0.1', '127.example.com', 'localhost.evil.com'].some(isLoopbackHost)).toBe(false);
+    expect(['example.com', '10.0.0.1', '127.example.com', 'localhost.evil.com'].some(isLoopbackHost)).toBe(
+      false,
+    );
   });
 });

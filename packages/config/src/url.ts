@@ -29,7 +29,8 @@ function tryParse(text: string): URL | undefined {
   }
 }
 
-const isAbsoluteUrl = (text: string): boolean => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text) && tryParse(text) !== undefined;
+const isAbsoluteUrl = (text: string): boolean =>
+  /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text) && tryParse(text) !== undefined;
 
 const absoluteCheck = configCheck(isAbsoluteUrl, {
   code: 'config.invalid',
