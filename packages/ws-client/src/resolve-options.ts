@@ -1,0 +1,82 @@
+import { classifyWsClose, findWsCloseRule } from '@kit/errors';
+import { systemClock } from '@kit/retry';
+import IsomorphicWebSocket from 'isomorphic-ws';
+import {
+  type BufferOptions,
+  type CloseDecision,
+  DEFAULT_BUFFER_OPTIONS,
+  DEFAULT_OUTBOUND_QUEUE_OPTIONS,
+  DEFAULT_RECONNECT_OPTIONS,
+  DEFAULT_WS_CLIENT_OPTIONS,
+  type OutboundQueueOptions,
+  type ReconnectOptions,
+  type SubscribeRateLimit,
+  type WsClientOptions,
+} from './options';
+import type { WebSocketConstructor } from './web-socket-like';
+import { kitJsonProtocol } from './ws-protocol';
+
+/**
+ * The default close classification: @kit/errors' table (`WS_CLOSE_CODE_DEFAULTS`) gives the error
+ * and the action; codes it does not know fail.
+ */
+export function defaultClassifyClose(code: number, reason: string): CloseDecision {
+  return { error: classifyWsClose(code, reason), action: findWsCloseRule(code, reason)?.action ?? 'fail' };
+}
+
+type Defined<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+
+/** Options with every default applied. @internal */
+export interface ResolvedWsClientOptions
+  extends Defined<
+    Omit<
+      WsClientOptions,
+      | 'auth'
+      | 'logger'
+      | 'reconnect'
+      | 'outboundQueue'
+      | 'buffer'
+      | 'subscribeRateLimit'
+      | 'WebSocket'
+      | 'classifyClose'
+    >
+  > {
+  auth: WsClientOptions['auth'];
+  logger: WsClientOptions['logger'];
+  WebSocket: WebSocketConstructor;
+  reconnect: Required<ReconnectOptions>;
+  outboundQueue: Required<OutboundQueueOptions> | undefined;
+  buffer: Required<BufferOptions>;
+  subscribeRateLimit: Required<SubscribeRateLimit>;
+  classifyClose: (code: number, reason: string) => CloseDecision;
+}
+
+function defined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Applies every default in one place. @internal */
+export function resolveWsClientOptions(options: WsClientOptions): ResolvedWsClientOptions {
+  const given = defined(options);
+  return {
+    ...DEFAULT_WS_CLIENT_OPTIONS,
+    protocol: kitJsonProtocol,
+    clock: systemClock,
+    random: Math.random,
+    ...given,
+    url: options.url,
+    auth: options.auth,
+    logger: options.logger,
+    WebSocket: options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor),
+    reconnect: { ...DEFAULT_RECONNECT_OPTIONS, ...defined(options.reconnect) },
+    outboundQueue: options.outboundQueue
+      ? { ...DEFAULT_OUTBOUND_QUEUE_OPTIONS, ...defined(options.outboundQueue) }
+      : undefined,
+    buffer: { ...DEFAULT_BUFFER_OPTIONS, ...defined(options.buffer) },
+    subscribeRateLimit: {
+      ...DEFAULT_WS_CLIENT_OPTIONS.subscribeRateLimit,
+      ...defined(options.subscribeRateLimit),
+    },
+    classifyClose: options.classifyClose ?? defaultClassifyClose,
+  };
+}

@@ -1,0 +1,844 @@
+import { assertSecureTransport } from '@kit/auth';
+import { classifyError, isKitError, KitError, summariseSchemaIssues, type WsCloseAction } from '@kit/errors';
+import { noopLogger } from '@kit/logger';
+import { createRateLimiter, type RateLimiter } from '@kit/retry';
+import { safeParse } from 'valibot';
+import { Connection } from './connection';
+import { TypedEmitter, type Unsubscribe } from './event-emitter';
+import { Heartbeat } from './heartbeat';
+import type { CloseDecision, WsClientOptions } from './options';
+import { OutboundQueue } from './outbound-queue';
+import { ReconnectPolicy } from './reconnect-policy';
+import { RequestManager } from './request-manager';
+import { type ResolvedWsClientOptions, resolveWsClientOptions } from './resolve-options';
+import { SequencedStream, type WsGapEvent, type WsResyncedEvent } from './sequenced-stream';
+import { StateMachine, type WsState, type WsStateChange } from './state-machine';
+import { type RegistryEntry, SubscriptionRegistry } from './subscription-registry';
+import { schedule } from './timers';
+import { Watchdog } from './watchdog';
+import { Consumer, type WsStream, type WsSubscribeOptions } from './ws-stream';
+
+/** Emitted as `degraded` once `degradedAfterFailures` attempts in a row failed (retrying continues). */
+export interface WsDegradedEvent {
+  /** Consecutive failed attempts. */
+  readonly failures: number;
+  /** The last failure. */
+  readonly error: KitError;
+}
+
+/** The client's events. */
+export interface WsClientEvents {
+  /** Every state transition. */
+  state: WsStateChange;
+  /** Non-fatal problems: malformed frames, schema mismatches, failed resyncs, late subscribe acks. */
+  error: KitError;
+  /** A sequence gap on a stream. */
+  gap: WsGapEvent;
+  /** A stream back in order after a gap. */
+  resynced: WsResyncedEvent;
+  /** Too many failed attempts in a row. */
+  degraded: WsDegradedEvent;
+  /** A message no stream, ack or request claimed. */
+  message: unknown;
+}
+
+/** Options for {@link WsClient.send}. */
+export interface WsSendOptions {
+  /** Queue while not live (needs the `outboundQueue` option) instead of failing fast. @default false */
+  queue?: boolean;
+}
+
+/** Options for {@link WsClient.request}. */
+export interface WsRequestOptions {
+  /** Whether an inbound message is the reply. */
+  match: (message: unknown) => boolean;
+  /** Reply timeout, in milliseconds. @default the client's `requestTimeoutMs` */
+  timeoutMs?: number;
+  /** Abandons the wait (the request may still execute: outcome `unknown`). @default undefined */
+  signal?: AbortSignal;
+}
+
+/** A reliable WebSocket client. Create it with {@link createWsClient}. */
+export interface WsClient {
+  /** The current state. */
+  readonly state: WsState;
+  /** Starts connecting (no-op unless `idle`). */
+  connect(): void;
+  /** Resolves when live (at once if live now); rejects with the error if the client fails or is closed first. */
+  ready(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Registers a consumer of `channel`; the channel is subscribed now if live, else on the next connect. */
+  subscribe<T = unknown>(channel: string, options?: WsSubscribeOptions<T>): WsStream<T>;
+  /** Sends a message when live; fails fast with `protocol.not_connected` otherwise (unless queued). Waits while the socket's buffer is above the high-water mark. */
+  send(message: unknown, options?: WsSendOptions): Promise<void>;
+  /** Sends `message` and resolves with the first inbound message `match` accepts. */
+  request<R = unknown>(message: unknown, options: WsRequestOptions): Promise<R>;
+  /** Listens to an event; returns the function that stops listening. */
+  on<K extends keyof WsClientEvents>(event: K, listener: (payload: WsClientEvents[K]) => void): Unsubscribe;
+  /** Closes for good: consumers end, pending requests and queued sends are rejected. */
+  close(): Promise<void>;
+}
+
+interface StreamState {
+  consumers: Set<Consumer<unknown>>;
+  schema: WsSubscribeOptions<unknown>['schema'];
+  sequenced: SequencedStream<unknown>;
+  idleTimeoutMs: number | undefined;
+}
+
+interface Session {
+  readonly connection: Connection;
+  readonly controller: AbortController;
+  readonly cancels: Array<() => void>;
+  opened: boolean;
+  loginWaiter: { resolve: () => void; reject: (error: KitError) => void } | undefined;
+  lastError: unknown;
+  waitingSends: number;
+  sendChain: Promise<void>;
+}
+
+const RESOLVED = Promise.resolve();
+
+function decodeDefault(data: string | ArrayBuffer): unknown {
+  return JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+}
+
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '[invalid url]';
+  }
+}
+
+/**
+ * Creates a reliable WebSocket client: states, heartbeat and data watchdog, reconnect with full
+ * jitter, login through an `AuthStrategy` and resubscription on every connect, sequencing with
+ * resync, bounded consumer buffers and outbound backpressure.
+ *
+ * @example
+ * ```ts
+ * const ws = createWsClient({ url: 'wss://stream.example.com/v1', auth: bearerAuth({ token }) });
+ * ws.connect();
+ * for await (const quote of ws.subscribe('quotes:BTC-USD', { schema: Quote, signal })) render(quote);
+ * ```
+ */
+export function createWsClient(options: WsClientOptions): WsClient {
+  const o: ResolvedWsClientOptions = resolveWsClientOptions(options);
+  const { clock, protocol, logger } = o;
+  const log = (logger ?? noopLogger).child({ component: 'ws-client', url: redactedUrl(o.url) });
+  const encode = protocol.encode ?? JSON.stringify;
+  const decode = protocol.decode ?? decodeDefault;
+  const reportInternal = (error: unknown) => emitError(classifyError(error));
+  const emitter = new TypedEmitter<WsClientEvents>((error) =>
+    log.error('A ws-client event listener threw', { error: classifyError(error).toJSON() }),
+  );
+  const machine = new StateMachine((change) => {
+    const fields: Record<string, unknown> = {
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+      attempt: change.attempt,
+    };
+    if (change.closeCode !== undefined) fields.closeCode = change.closeCode;
+    if (change.nextDelayMs !== undefined) fields.nextDelayMs = change.nextDelayMs;
+    if (change.error) fields.code = change.error.code;
+    if (change.to === 'failed') log.error('WebSocket failed', fields);
+    else if (change.to === 'backoff' || change.to === 'stale') log.warn(`WebSocket ${change.to}`, fields);
+    else log.info(`WebSocket ${change.to}`, fields);
+    emitter.emit('state', change);
+  });
+  const policy = new ReconnectPolicy(o.reconnect, o.random);
+  const registry = new SubscriptionRegistry<StreamState>();
+  const requests = new RequestManager(clock, reportInternal);
+  const queue = o.outboundQueue ? new OutboundQueue(o.outboundQueue, () => clock.now()) : undefined;
+  const limiter: RateLimiter = createRateLimiter({
+    clock,
+    limits: [{ tokens: o.subscribeRateLimit.messages, intervalMs: o.subscribeRateLimit.intervalMs }],
+    key: 'ws-subscribe',
+  });
+  const pendingAcks = new Set<RegistryEntry<StreamState>>();
+  const watchdog = new Watchdog({
+    clock,
+    timeoutMs: o.idleTimeoutMs,
+    onError: reportInternal,
+    onIdle: (key, idleMs) => {
+      const scope = key === '' ? 'the connection' : `stream "${key}"`;
+      const error = new KitError('timeout.idle', { message: `No data on ${scope} for ${idleMs} ms` });
+      if (machine.transition('stale', { reason: 'idle timeout', attempt, error })) {
+        session?.connection.terminate();
+        disconnect(error, 'reconnect', 'idle timeout');
+      }
+    },
+  });
+  const heartbeat = new Heartbeat({
+    clock,
+    intervalMs: o.pingIntervalMs,
+    timeoutMs: o.pongTimeoutMs,
+    onError: reportInternal,
+    sendPing: () => {
+      const connection = session?.connection;
+      if (!connection) return false;
+      if (connection.canPing) return connection.ping();
+      if (!protocol.pingMessage || !protocol.isPong) return false;
+      return sendControl(protocol.pingMessage());
+    },
+    onTimeout: () => {
+      const error = new KitError('timeout.heartbeat', {
+        message: `No pong within ${o.pongTimeoutMs} ms of a ping`,
+      });
+      session?.connection.terminate();
+      disconnect(error, 'reconnect', 'heartbeat timeout');
+    },
+  });
+
+  let session: Session | undefined;
+  let attempt = 0;
+  let liveAt: number | undefined;
+  let authRejections = 0;
+  let backoffCancel: (() => void) | undefined;
+  let blockers = 0;
+  let paused = false;
+  let warnedNoPause = false;
+  let terminalError: KitError | undefined;
+  const readyWaiters = new Set<{ resolve: () => void; reject: (error: KitError) => void }>();
+
+  function emitError(error: KitError): void {
+    log.warn(error.message, { code: error.code });
+    emitter.emit('error', error);
+  }
+
+  function sendControl(message: unknown): boolean {
+    const connection = session?.connection;
+    if (!connection?.isOpen) return false;
+    connection.send(encode(message));
+    return true;
+  }
+
+  // --- connecting -------------------------------------------------------------------------
+
+  function startAttempt(): void {
+    backoffCancel = undefined;
+    if (machine.terminal) return;
+    attempt++;
+    machine.transition('connecting', { reason: attempt === 1 ? 'connect' : 'reconnect', attempt });
+    const controller = new AbortController();
+    let connection: Connection;
+    const current: Partial<Session> = {};
+    try {
+      connection = new Connection(
+        o.WebSocket,
+        o.url,
+        { perMessageDeflate: o.perMessageDeflate, maxPayload: o.maxPayloadBytes },
+        {
+          onOpen: () => {
+            if (session === current) onOpen(current as Session);
+          },
+          onFrame: (data) => {
+            if (session === current) onFrame(data);
+          },
+          onClose: (code, reason) => {
+            if (session === current) onClose(current as Session, code, reason);
+          },
+          onError: (error) => {
+            if (session === current) (current as Session).lastError = error;
+          },
+          onPong: () => heartbeat.pong(),
+        },
+      );
+    } catch (error) {
+      fail(
+        isKitError(error)
+          ? error
+          : new KitError('config.invalid', { message: 'The WebSocket URL is invalid', cause: error }),
+      );
+      return;
+    }
+    Object.assign(current, {
+      connection,
+      controller,
+      cancels: [],
+      opened: false,
+      loginWaiter: undefined,
+      lastError: undefined,
+      waitingSends: 0,
+      sendChain: RESOLVED,
+    } satisfies Session);
+    session = current as Session;
+    session.cancels.push(
+      schedule(
+        clock,
+        o.handshakeTimeoutMs,
+        () => {
+          if (session !== current || (current as Session).opened) return;
+          const error = new KitError('timeout.handshake', {
+            message: `The WebSocket handshake did not complete within ${o.handshakeTimeoutMs} ms`,
+          });
+          connection.terminate();
+          disconnect(error, 'reconnect', 'handshake timeout');
+        },
+        reportInternal,
+      ),
+    );
+  }
+
+  function onOpen(s: Session): void {
+    s.opened = true;
+    if (paused) applyPause(true);
+    heartbeat.start();
+    void runSession(s);
+  }
+
+  async function runSession(s: Session): Promise<void> {
+    try {
+      if (o.auth && protocol.login) await login(s);
+      if (session !== s) return;
+      authRejections = 0;
+      await subscribeEntries(s, registry.entries(), true);
+      if (session !== s) return;
+      maybeLive(s, 'subscriptions acknowledged');
+    } catch (error) {
+      if (session !== s) return;
+      const kit = isKitError(error) ? error : classifyError(error);
+      const action: WsCloseAction =
+        kit.code === 'protocol.ws_auth_rejected'
+          ? 'reauthenticate_once'
+          : kit.retryable
+            ? 'reconnect'
+            : 'fail';
+      s.connection.terminate();
+      disconnect(kit, action, kit.code);
+    }
+  }
+
+  async function login(s: Session): Promise<void> {
+    const auth = o.auth;
+    const build = protocol.login;
+    if (!auth || !build) return;
+    machine.transition('authenticating', { reason: 'open', attempt });
+    const parsed = new URL(o.url);
+    const signed = await auth.authenticate({
+      method: 'GET',
+      url: `${parsed.protocol}//${parsed.host}${parsed.pathname}`,
+      path: parsed.pathname,
+      query: [...parsed.searchParams.entries()],
+      headers: {},
+      signal: s.controller.signal,
+    });
+    if (session !== s) return;
+    const acknowledged = new Promise<void>((resolve, reject) => {
+      s.loginWaiter = { resolve, reject };
+    });
+    s.cancels.push(
+      schedule(
+        clock,
+        o.authTimeoutMs,
+        () =>
+          s.loginWaiter?.reject(
+            new KitError('timeout.auth_ack', {
+              message: `The login was not acknowledged within ${o.authTimeoutMs} ms`,
+            }),
+          ),
+        reportInternal,
+      ),
+    );
+    sendControl(build(signed));
+    await acknowledged;
+  }
+
+  async function subscribeEntries(
+    s: Session,
+    entries: RegistryEntry<StreamState>[],
+    initial: boolean,
+  ): Promise<void> {
+    const todo = entries.filter(
+      (entry) => !entry.acked && !entry.pending && registry.get(entry.subscription.channel) === entry,
+    );
+    if (todo.length === 0) return;
+    if (initial) machine.transition('subscribing', { reason: `${todo.length} subscriptions`, attempt });
+    const size = Math.max(1, protocol.maxSubscriptionsPerMessage ?? o.subscribeBatchSize);
+    for (let i = 0; i < todo.length; i += size) {
+      const batch = todo
+        .slice(i, i + size)
+        .filter((entry) => registry.get(entry.subscription.channel) === entry);
+      if (batch.length === 0) continue;
+      await limiter.acquire(1, { signal: s.controller.signal });
+      if (session !== s) return;
+      for (const entry of batch) {
+        entry.pending = true;
+        pendingAcks.add(entry);
+      }
+      sendControl(protocol.subscribeMessage(batch.map((entry) => entry.subscription)));
+      s.cancels.push(
+        schedule(clock, o.subscribeTimeoutMs, () => onSubscribeTimeout(s, batch, initial), reportInternal),
+      );
+    }
+  }
+
+  function onSubscribeTimeout(s: Session, batch: RegistryEntry<StreamState>[], initial: boolean): void {
+    if (session !== s) return;
+    const late = batch.filter((entry) => entry.pending);
+    if (late.length === 0) return;
+    const error = new KitError('timeout.subscribe_ack', {
+      message: `No acknowledgement within ${o.subscribeTimeoutMs} ms for ${late.length} subscription(s)`,
+      details: { channels: late.map((entry) => entry.subscription.channel).slice(0, 20) },
+    });
+    if (initial && machine.state === 'subscribing') {
+      s.connection.terminate();
+      disconnect(error, 'reconnect', 'subscribe-ack timeout');
+      return;
+    }
+    // A late subscription on a live connection: report it; it is retried on the next connect.
+    for (const entry of late) {
+      entry.pending = false;
+      pendingAcks.delete(entry);
+    }
+    emitError(error);
+  }
+
+  function maybeLive(s: Session, reason: string): void {
+    if (session !== s || machine.state === 'live' || machine.terminal) return;
+    if (
+      machine.state !== 'subscribing' &&
+      machine.state !== 'authenticating' &&
+      machine.state !== 'connecting'
+    )
+      return;
+    for (const entry of registry.entries()) if (!entry.acked) return;
+    if (!machine.transition('live', { reason, attempt })) return;
+    liveAt = clock.now();
+    watchdog.start();
+    if (paused) watchdog.suspend();
+    queue?.flush(write);
+    for (const waiter of readyWaiters) waiter.resolve();
+    readyWaiters.clear();
+  }
+
+  // --- inbound ------------------------------------------------------------------------------
+
+  function onFrame(data: string | ArrayBuffer): void {
+    let message: unknown;
+    try {
+      message = decode(data);
+    } catch (cause) {
+      const length = typeof data === 'string' ? data.length : data.byteLength;
+      emitError(
+        new KitError('protocol.ws_unexpected_message', {
+          message: `A malformed frame (${length} bytes) was skipped`,
+          cause,
+          details: { length },
+        }),
+      );
+      return;
+    }
+    const now = clock.now();
+    if (protocol.isPong?.(message)) {
+      heartbeat.pong();
+      watchdog.touch('', now);
+      return;
+    }
+    const s = session as Session;
+    if (s.loginWaiter) {
+      if (protocol.isLoginAck?.(message)) {
+        const waiter = s.loginWaiter;
+        s.loginWaiter = undefined;
+        waiter.resolve();
+        return;
+      }
+      if (protocol.isLoginRejection?.(message)) {
+        const waiter = s.loginWaiter;
+        s.loginWaiter = undefined;
+        waiter.reject(
+          new KitError('protocol.ws_auth_rejected', { message: 'The server rejected the login message' }),
+        );
+        return;
+      }
+    }
+    if (pendingAcks.size > 0 && checkAcks(s, message)) return;
+    if (requests.size > 0 && requests.offer(message)) return;
+    const channel = protocol.route(message);
+    const entry = channel === undefined ? undefined : registry.get(channel);
+    watchdog.touch(channel ?? '', now);
+    if (!entry) {
+      emitter.emit('message', message);
+      return;
+    }
+    const stream = entry.state;
+    let value = message;
+    if (stream.schema) {
+      const result = safeParse(stream.schema, message);
+      if (!result.success) {
+        emitError(
+          new KitError('schema.message_mismatch', {
+            message: `A message on "${entry.subscription.channel}" did not match its schema`,
+            details: { channel: entry.subscription.channel, issues: summariseSchemaIssues(result.issues) },
+          }),
+        );
+        return;
+      }
+      value = result.output;
+    }
+    stream.sequenced.push(value);
+  }
+
+  function checkAcks(s: Session, message: unknown): boolean {
+    for (const entry of pendingAcks) {
+      if (protocol.isSubscribeAck(message, entry.subscription)) {
+        entry.pending = false;
+        entry.acked = true;
+        pendingAcks.delete(entry);
+        if (machine.state === 'subscribing') maybeLive(s, 'subscriptions acknowledged');
+        return true;
+      }
+      if (protocol.isSubscribeRejection?.(message, entry.subscription)) {
+        pendingAcks.delete(entry);
+        const channel = entry.subscription.channel;
+        const error = new KitError('protocol.subscribe_rejected', {
+          message: `The server rejected the subscription to "${channel}"`,
+          details: { channel },
+        });
+        removeStream(channel, error);
+        emitError(error);
+        if (machine.state === 'subscribing') maybeLive(s, 'subscriptions settled');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // --- disconnects --------------------------------------------------------------------------
+
+  function onClose(s: Session, code: number, reason: string): void {
+    const decision = s.opened ? o.classifyClose(code, reason) : handshakeFailure(s.lastError, code, reason);
+    disconnect(decision.error, decision.action, `close ${code}`, code, reason);
+  }
+
+  function handshakeFailure(cause: unknown, code: number, reason: string): CloseDecision {
+    if (cause !== undefined) {
+      const error = classifyError(cause);
+      // A failed upgrade: an auth status re-authenticates once, a TLS failure fails, the rest is transient.
+      if (error.category === 'auth' || error.category === 'permission')
+        return { error, action: 'reauthenticate_once' };
+      return { error, action: error.code === 'network.tls_failure' ? 'fail' : 'reconnect' };
+    }
+    return o.classifyClose(code, reason);
+  }
+
+  function teardown(s: Session, graceful: boolean): void {
+    heartbeat.stop();
+    watchdog.stop();
+    for (const cancel of s.cancels.splice(0)) cancel();
+    const lost = new KitError('network.connection_lost', {
+      message: 'The WebSocket connection was lost',
+      outcome: 'not_sent',
+    });
+    s.controller.abort(lost);
+    s.loginWaiter = undefined;
+    s.connection.dispose();
+    if (graceful) s.connection.close(1000, 'client closed');
+    else s.connection.terminate();
+    pendingAcks.clear();
+    registry.resetAcks();
+    session = undefined;
+  }
+
+  function disconnect(
+    error: KitError,
+    action: WsCloseAction,
+    reason: string,
+    closeCode?: number,
+    closeReason?: string,
+  ): void {
+    const s = session;
+    if (!s || machine.terminal) return;
+    const wasLive = machine.state === 'live' || machine.state === 'stale';
+    const stable = wasLive && liveAt !== undefined && clock.now() - liveAt >= o.reconnect.stableAfterMs;
+    if (stable) authRejections = 0;
+    liveAt = undefined;
+    teardown(s, false);
+    requests.rejectAll(
+      new KitError('network.connection_lost', {
+        message: 'The connection was lost before the reply arrived; the request may have been executed',
+        outcome: 'unknown',
+        cause: error,
+        closeCode,
+      }),
+    );
+    const details = { attempt, error, closeCode, closeReason };
+    if (action === 'fail') {
+      fail(error, reason, closeCode, closeReason);
+      return;
+    }
+    if (action === 'reauthenticate_once') {
+      authRejections++;
+      if (authRejections > 1) {
+        fail(error, `${reason} (re-authentication rejected too)`, closeCode, closeReason);
+        return;
+      }
+      void o.auth?.onUnauthorized?.(error).catch(reportInternal);
+    }
+    const nextDelayMs = policy.nextDelayMs(action, stable);
+    if (policy.failures === o.reconnect.degradedAfterFailures) {
+      emitter.emit('degraded', { failures: policy.failures, error });
+    }
+    machine.transition('backoff', { ...details, reason, nextDelayMs });
+    backoffCancel = schedule(clock, nextDelayMs, startAttempt, reportInternal);
+  }
+
+  function finish(error: KitError | undefined): void {
+    backoffCancel?.();
+    backoffCancel = undefined;
+    terminalError =
+      error ?? new KitError('cancelled.aborted', { message: 'The WebSocket client was closed' });
+    requests.rejectAll(
+      new KitError(error ? 'network.connection_lost' : 'cancelled.aborted', {
+        message: 'The WebSocket client stopped before the reply arrived; the request may have been executed',
+        outcome: 'unknown',
+        cause: error,
+      }),
+    );
+    queue?.rejectAll(
+      new KitError('protocol.not_connected', {
+        message: 'The WebSocket client stopped',
+        outcome: 'not_sent',
+        cause: error,
+      }),
+    );
+    for (const entry of registry.entries()) removeStream(entry.subscription.channel, error);
+    for (const waiter of readyWaiters) waiter.reject(terminalError);
+    readyWaiters.clear();
+  }
+
+  function fail(
+    error: KitError,
+    reason: string = error.code,
+    closeCode?: number,
+    closeReason?: string,
+  ): void {
+    const s = session;
+    if (s) teardown(s, false);
+    if (!machine.transition('failed', { reason, attempt, error, closeCode, closeReason })) return;
+    finish(error);
+  }
+
+  // --- streams ------------------------------------------------------------------------------
+
+  function removeStream(channel: string, error?: KitError): void {
+    const entry = registry.remove(channel);
+    if (!entry) return;
+    pendingAcks.delete(entry);
+    watchdog.unwatch(channel);
+    entry.state.sequenced.dispose();
+    for (const consumer of entry.state.consumers) consumer.end(error);
+    entry.state.consumers.clear();
+  }
+
+  function applyPause(pause: boolean): void {
+    const connection = session?.connection;
+    if (pause) {
+      heartbeat.suspend();
+      watchdog.suspend();
+      if (connection?.canPause) connection.pause();
+      else if (!warnedNoPause) {
+        warnedNoPause = true;
+        log.warn(
+          'A `block` consumer is full but this WebSocket cannot pause reading; its buffer grows instead',
+        );
+      }
+    } else {
+      connection?.resume();
+      heartbeat.resume();
+      if (machine.state === 'live') watchdog.resume();
+    }
+  }
+
+  function onPressure(blocked: boolean): void {
+    blockers += blocked ? 1 : -1;
+    const shouldPause = blockers > 0;
+    if (shouldPause === paused) return;
+    paused = shouldPause;
+    applyPause(shouldPause);
+  }
+
+  function onConsumerDone(consumer: Consumer<never>): void {
+    const entry = registry.get(consumer.channel);
+    if (!entry?.state.consumers.delete(consumer as unknown as Consumer<unknown>)) return;
+    if (entry.state.consumers.size > 0) return;
+    const wasAcked = entry.acked;
+    removeStream(consumer.channel);
+    if (wasAcked && machine.state === 'live' && protocol.unsubscribeMessage) {
+      sendControl(protocol.unsubscribeMessage([entry.subscription]));
+    }
+  }
+
+  // --- outbound -----------------------------------------------------------------------------
+
+  function notConnected(): KitError {
+    return new KitError('protocol.not_connected', {
+      message: `Cannot send while the connection is ${machine.state}`,
+      outcome: 'not_sent',
+    });
+  }
+
+  function write(text: string): Promise<void> {
+    const s = session;
+    if (!s?.connection.isOpen) return Promise.reject(notConnected());
+    if (s.waitingSends === 0 && s.connection.bufferedAmount <= o.sendHighWaterMarkBytes) {
+      s.connection.send(text);
+      return RESOLVED;
+    }
+    s.waitingSends++;
+    const sent = s.sendChain.then(async () => {
+      try {
+        while (s.connection.bufferedAmount > o.sendHighWaterMarkBytes) {
+          await clock.sleep(o.sendDrainPollMs, s.controller.signal);
+        }
+        if (session !== s) throw notConnected();
+        s.connection.send(text);
+      } finally {
+        s.waitingSends--;
+      }
+    });
+    s.sendChain = sent.catch(() => {});
+    return sent;
+  }
+
+  // --- public API ---------------------------------------------------------------------------
+
+  return {
+    get state() {
+      return machine.state;
+    },
+    connect() {
+      if (machine.state !== 'idle') return;
+      if (o.auth) assertSecureTransport(o.url);
+      startAttempt();
+    },
+    ready({ signal } = {}) {
+      if (machine.state === 'live') return RESOLVED;
+      if (terminalError) return Promise.reject(terminalError);
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          readyWaiters.delete(waiter);
+          reject(
+            new KitError('cancelled.aborted', {
+              message: 'Stopped waiting for the connection',
+              cause: signal?.reason,
+            }),
+          );
+        };
+        const waiter = {
+          resolve: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          reject: (error: KitError) => {
+            signal?.removeEventListener('abort', onAbort);
+            reject(error);
+          },
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        readyWaiters.add(waiter);
+      });
+    },
+    subscribe<T>(channel: string, subscribeOptions: WsSubscribeOptions<T> = {}): WsStream<T> {
+      const consumer = new Consumer<T>(
+        channel,
+        subscribeOptions,
+        { ...o.buffer, ...subscribeOptions.buffer },
+        {
+          onPressure,
+          onDone: onConsumerDone,
+          onCallbackError: (error) => emitError(classifyError(error)),
+        },
+      );
+      if (terminalError) {
+        consumer.end(machine.state === 'failed' ? terminalError : undefined);
+        return consumer;
+      }
+      if (consumer.done) return consumer;
+      const { entry, created } = registry.add(
+        subscribeOptions.params ? { channel, params: subscribeOptions.params } : { channel },
+        () => {
+          const consumers = new Set<Consumer<unknown>>();
+          return {
+            consumers,
+            schema: subscribeOptions.schema as StreamState['schema'],
+            idleTimeoutMs: subscribeOptions.idleTimeoutMs,
+            sequenced: new SequencedStream<unknown>({
+              stream: channel,
+              sequencer: subscribeOptions.sequencer as WsSubscribeOptions<unknown>['sequencer'],
+              resync: subscribeOptions.resync as WsSubscribeOptions<unknown>['resync'],
+              bufferSize: o.resyncBufferSize,
+              retryDelayMs: o.resyncRetryDelayMs,
+              clock,
+              deliver: (message) => {
+                for (const c of consumers) c.deliver(message);
+              },
+              onGap: (event) => emitter.emit('gap', event),
+              onResynced: (event) => emitter.emit('resynced', event),
+              onError: emitError,
+            }),
+          };
+        },
+      );
+      entry.state.consumers.add(consumer as Consumer<unknown>);
+      if (created) {
+        if (entry.state.idleTimeoutMs !== undefined) watchdog.watch(channel, entry.state.idleTimeoutMs);
+        const s = session;
+        if (s && machine.state === 'live') {
+          void subscribeEntries(s, [entry], false).catch((error) => {
+            if (session === s) emitError(classifyError(error));
+          });
+        }
+      }
+      return consumer;
+    },
+    send(message, { queue: queued = false } = {}) {
+      let text: string;
+      try {
+        text = encode(message);
+      } catch (cause) {
+        return Promise.reject(
+          new KitError('client.invalid_argument', { message: 'The message could not be encoded', cause }),
+        );
+      }
+      if (machine.state === 'live') return write(text);
+      if (queued && queue && !machine.terminal) {
+        try {
+          return queue.enqueue(text);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      return Promise.reject(notConnected());
+    },
+    async request<R>(message: unknown, { match, timeoutMs = o.requestTimeoutMs, signal }: WsRequestOptions) {
+      if (machine.state !== 'live') throw notConnected();
+      const pending = requests.add(match, timeoutMs, signal);
+      try {
+        await write(encode(message));
+      } catch (error) {
+        pending.cancel();
+        throw error;
+      }
+      return (await pending.reply) as R;
+    },
+    on(event, listener) {
+      return emitter.on(event, listener);
+    },
+    async close() {
+      if (machine.terminal) return;
+      const s = session;
+      if (s) teardown(s, s.opened);
+      machine.transition('closed', { reason: 'closed by client', attempt });
+      finish(undefined);
+      if (s?.opened) {
+        const cancel = schedule(clock, o.closeTimeoutMs, () => s.connection.terminate(), reportInternal);
+        await s.connection.closed;
+        cancel();
+      }
+    },
+  };
+}
