@@ -145,6 +145,20 @@ describe('createLogger', () => {
     }
   });
 
+  it('warns once about a bad format and falls back', () => {
+    vi.stubEnv('KIT_LOG_FORMAT', 'yaml-env-1');
+    const { records, lines } = capture({ format: undefined });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      level: 'warn',
+      fields: { value: 'yaml-env-1', expected: 'json, pretty' },
+    });
+    expect(records[0]?.msg).toContain('KIT_LOG_FORMAT');
+    expect(lines[0]).toBeDefined();
+    expect(capture({ format: undefined }).records).toEqual([]);
+    expect(capture({ format: 'xml' as never }).records[0]).toMatchObject({ fields: { value: 'xml' } });
+  });
+
   it('writes pretty lines for people: time, level, name, message and fields, without colours on a custom sink', () => {
     const { logger, lines } = capture({ format: 'pretty', name: 'ws' });
     logger.warn('reconnecting', { attempt: 3, password: 'pw' });

@@ -68,21 +68,31 @@ function resolveLevel(option: unknown, warnings: Warning[]): LogLevel {
   return DEFAULT_LOGGER_OPTIONS.level;
 }
 
-function warnOnce(warnings: Warning[], source: string, value: unknown): void {
+const FORMATS: readonly LogFormat[] = ['json', 'pretty'];
+
+function warnOnce(
+  warnings: Warning[],
+  source: string,
+  value: unknown,
+  expected: readonly string[] = LOG_LEVELS,
+): void {
   const shown = String(value).slice(0, 40);
   const key = `${source}=${shown}`;
   if (warnedValues.has(key)) return;
   warnedValues.add(key);
   warnings.push({
-    message: `Unknown log level in ${source}; using the fallback`,
-    fields: { value: shown, expected: LOG_LEVELS.join(', ') },
+    message: `Unknown value in ${source}; using the fallback`,
+    fields: { value: shown, expected: expected.join(', ') },
   });
 }
 
-function resolveFormat(option: unknown): LogFormat {
+function resolveFormat(option: unknown, warnings: Warning[]): LogFormat {
   if (option === 'json' || option === 'pretty') return option;
-  const env = readEnv(LOG_FORMAT_ENV)?.trim().toLowerCase();
-  if (env === 'json' || env === 'pretty') return env;
+  if (option !== undefined) warnOnce(warnings, 'format option', option, FORMATS);
+  const env = readEnv(LOG_FORMAT_ENV);
+  const fromEnv = env?.trim().toLowerCase();
+  if (fromEnv === 'json' || fromEnv === 'pretty') return fromEnv;
+  if (env !== undefined) warnOnce(warnings, LOG_FORMAT_ENV, env, FORMATS);
   return isInteractiveTerminal() ? 'pretty' : 'json';
 }
 
@@ -114,7 +124,7 @@ function mergeFields(bound: LogFields, extra: unknown): LogFields {
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const warnings: Warning[] = [];
   const level = resolveLevel(options.level, warnings);
-  const format = resolveFormat(options.format);
+  const format = resolveFormat(options.format, warnings);
   const sink = options.sink ?? defaultSink;
   const now = options.now ?? Date.now;
   const redactor = createRedactor(options.redact ?? DEFAULT_LOGGER_OPTIONS.redact);
