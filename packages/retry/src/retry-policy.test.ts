@@ -309,6 +309,24 @@ describe('createRetryPolicy', () => {
     expect(afterHalfOpen).toMatchObject({ ok: true, value: 'recovered' });
   });
 
+  it('counts raw network errors against the breaker (classified first), but not 429s', async () => {
+    const policy = createRetryPolicy({ maxAttempts: 1, circuitBreaker: { consecutiveFailures: 2 } });
+    const limited = async () => {
+      throw new KitError('rate_limit.exceeded', { status: 429 });
+    };
+    for (let i = 0; i < 3; i++) await runFake(policy.execute(limited));
+    const stillClosed = await runFake(policy.execute(limited));
+    expect(isKitError((stillClosed as { error: unknown }).error, 'rate_limit.exceeded')).toBe(true);
+    const reset = async () => {
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    };
+    const first = await runFake(policy.execute(reset));
+    expect(isKitError((first as { error: unknown }).error, 'network.connection_reset')).toBe(true);
+    await runFake(policy.execute(reset));
+    const open = await runFake(policy.execute(reset));
+    expect(isKitError((open as { error: unknown }).error, 'server.circuit_open')).toBe(true);
+  });
+
   it('caps concurrency with the opt-in bulkhead (rate_limit.concurrency_limit beyond the queue)', async () => {
     const policy = createRetryPolicy({ bulkhead: { maxConcurrent: 1, maxQueued: 1 } });
     let release: () => void = () => {};

@@ -135,10 +135,14 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
           };
           let error: KitError;
           try {
-            const result = await raceAbort(
-              guard(() => Promise.resolve().then(() => fn(ctx)), ctx.signal),
-              ctx.signal,
-            );
+            // Classified inside the guard, so the circuit breaker judges KitErrors, not raw errors.
+            const run = () =>
+              Promise.resolve()
+                .then(() => fn(ctx))
+                .catch((raw: unknown) => {
+                  throw isKitError(raw) ? raw : classifyError(raw);
+                });
+            const result = await raceAbort(guard(run, ctx.signal), ctx.signal);
             budget?.recordSuccess(budgetKey);
             return result;
           } catch (thrown) {
