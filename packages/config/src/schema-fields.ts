@@ -121,9 +121,11 @@ function unwrap(schema: AnySchema): {
   let hasDefault = false;
   let defaultValue: unknown;
   for (let depth = 0; depth < 10 && current.wrapped; depth++) {
-    if (OPTIONAL_WRAPPERS.has(current.type)) optional = true;
+    const isOptional = OPTIONAL_WRAPPERS.has(current.type);
+    if (isOptional) optional = true;
     else if (!NULLABLE_WRAPPERS.has(current.type)) break;
-    if (!hasDefault && current.default !== undefined) {
+    // A nullable's default replaces null only; a missing key still fails, so it does not count.
+    if (isOptional && !hasDefault && current.default !== undefined) {
       hasDefault = true;
       defaultValue = v.getDefault(current as unknown as v.OptionalSchema<v.GenericSchema, unknown>);
     }
