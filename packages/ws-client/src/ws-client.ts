@@ -102,6 +102,15 @@ function decodeDefault(data: string | ArrayBuffer): unknown {
   return JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
 }
 
+/** The close code Node `ws` used when it rejected an inbound frame itself (its `WS_ERR_*` errors). */
+function localCloseCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 1009;
+  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
+  return 1002;
+}
+
 function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -509,6 +518,10 @@ export function createWsClient(options: WsClientOptions): WsClient {
   // --- disconnects --------------------------------------------------------------------------
 
   function onClose(s: Session, code: number, reason: string): void {
+    // Node `ws` fails a bad inbound frame locally (1009 too big, 1007 bad UTF-8, 1002 protocol) and
+    // then reports 1006: recover the code it closed with from its error.
+    const local = localCloseCode(s.lastError);
+    if (code === 1006 && local !== undefined) code = local;
     const decision = s.opened ? o.classifyClose(code, reason) : handshakeFailure(s.lastError, code, reason);
     disconnect(decision.error, decision.action, `close ${code}`, code, reason);
   }

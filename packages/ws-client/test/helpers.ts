@@ -89,6 +89,18 @@ export function waitForState(ws: WsClient, state: WsState): Promise<WsStateChang
   });
 }
 
+/** Resolves at the next transition into `state`, even when the client is in it now. */
+export function nextState(ws: WsClient, state: WsState): Promise<WsStateChange> {
+  return new Promise((resolve) => {
+    const off = ws.on('state', (change) => {
+      if (change.to === state) {
+        off();
+        resolve(change);
+      }
+    });
+  });
+}
+
 /** Resolves after the client has entered `state` `count` times. */
 export function waitForStateCount(ws: WsClient, state: WsState, count: number): Promise<void> {
   let seen = 0;
