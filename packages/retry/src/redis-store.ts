@@ -1,5 +1,5 @@
 import { KitError } from '@kit/errors';
-import { type Logger, noopLogger } from '@kit/logger';
+import { type Logger, noopLogger, type SecretInput, toSecret } from '@kit/logger';
 import { Redis } from 'ioredis';
 import type { Clock } from './clock';
 import { createMemoryStore } from './memory-store';
@@ -12,8 +12,11 @@ import { withoutUndefined } from './without-undefined';
 export interface RedisStoreOptions {
   /** An ioredis client you own (kit never closes it). @default undefined */
   client?: Redis;
-  /** A Redis URL; kit creates (and `close()` quits) its own client. @default undefined */
-  url?: string;
+  /**
+   * A Redis URL; kit creates (and `close()` quits) its own client. It may hold a password, so it is
+   * kept as a `Secret` and never logged. @default undefined
+   */
+  url?: SecretInput;
   /** Prefix of every key kit writes. @default 'kit:ratelimit:' */
   prefix?: string;
   /**
@@ -84,7 +87,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   }
   const owned = options.client === undefined;
   const client = (options.client ??
-    new Redis(options.url as string, {
+    new Redis(toSecret(options.url as SecretInput).reveal(), {
       lazyConnect: false,
       maxRetriesPerRequest: 1,
       commandTimeout: config.commandTimeoutMs,
