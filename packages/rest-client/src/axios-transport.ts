@@ -1,7 +1,7 @@
 import { formatQuery } from '@kit/auth';
 import { classifyError, KitError, readRequestId } from '@kit/errors';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { KeepAliveAgents } from './keep-alive-agents';
+import { CONNECT_TIMEOUT_MARKER, type KeepAliveAgents } from './keep-alive-agents';
 import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
 import { readRateLimitInfo } from './rate-limit-info';
 
@@ -36,6 +36,16 @@ function plainHeaders(headers: AxiosResponse['headers']): Record<string, string>
   return out;
 }
 
+function connectTimeoutOf(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    const marker = (current as { [CONNECT_TIMEOUT_MARKER]?: unknown })[CONNECT_TIMEOUT_MARKER];
+    if (typeof marker === 'number') return marker;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function reusedSocket(error: unknown): boolean {
   const request = (
     error as { request?: { reusedSocket?: boolean; _currentRequest?: { reusedSocket?: boolean } } }
@@ -55,6 +65,16 @@ export function classifyTransportError(
   request: PipelineRequest,
   requestIdHeaders?: readonly string[],
 ): KitError {
+  const connectMs = connectTimeoutOf(error);
+  if (connectMs !== undefined) {
+    return new KitError('timeout.connect', {
+      message: `${request.method} ${request.path}: connecting timed out after ${connectMs} ms`,
+      cause: error,
+      method: request.method,
+      path: request.path,
+      outcome: 'not_sent',
+    });
+  }
   const kit = classifyError(error, { method: request.method, path: request.path, requestIdHeaders });
   const resetCodes = kit.code === 'network.connection_reset' || kit.code === 'network.socket_hang_up';
   if (!resetCodes || kit.status !== undefined || (error as { response?: unknown }).response !== undefined)
@@ -78,10 +98,16 @@ export function createAxiosTransport(options: AxiosTransportOptions): SendReques
   const { instance, requestIdHeaders } = options;
   let agents: KeepAliveAgents | undefined;
   let agentsReady = options.agents === undefined;
-  const agentsPromise = options.agents?.then((created) => {
-    agents = created;
-    agentsReady = true;
-  });
+  // Without agents the adapter falls back to Node's global agent (keep-alive too, no connect timeout).
+  const agentsPromise = options.agents?.then(
+    (created) => {
+      agents = created;
+      agentsReady = true;
+    },
+    () => {
+      agentsReady = true;
+    },
+  );
 
   return async (request: PipelineRequest): Promise<PipelineResponse> => {
     if (!agentsReady) await agentsPromise;

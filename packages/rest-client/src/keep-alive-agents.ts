@@ -4,6 +4,9 @@ export interface KeepAliveAgents {
   httpsAgent: unknown;
 }
 
+/** Marks the error a connect timeout destroys a socket with, so the transport can classify it exactly. */
+export const CONNECT_TIMEOUT_MARKER: unique symbol = Symbol.for('kit.rest-client.connect-timeout');
+
 interface Guardable {
   once(event: string, listener: (...args: unknown[]) => void): unknown;
   destroy(error?: Error): unknown;
@@ -12,10 +15,12 @@ interface Guardable {
 function guardConnect(socket: Guardable | null | undefined, connectMs: number, readyEvent: string): void {
   if (!socket) return;
   const timer = setTimeout(() => {
-    // ETIMEDOUT with syscall 'connect' is what @kit/errors classifies as timeout.connect (not sent).
+    // Shaped like Node's own connect timeout (ETIMEDOUT, syscall connect), plus a marker: axios
+    // re-wraps the error and drops `syscall`, so the transport recognises it by the marker.
     const error = Object.assign(new Error(`Connecting timed out after ${connectMs} ms`), {
       code: 'ETIMEDOUT',
       syscall: 'connect',
+      [CONNECT_TIMEOUT_MARKER]: connectMs,
     });
     socket.destroy(error);
   }, connectMs);

@@ -11,16 +11,16 @@ export interface RequestContext {
 }
 
 /**
- * Returns `error` with the call's method and path (secret values masked) and its attempt count.
- * Errors made without that context (a deadline or attempt timeout from the retry policy, an auth
- * failure) are rebuilt with the same code and fields and the original as `cause`'s sibling: the
- * cause, stack and every field are kept.
+ * Returns `error` with the call's method and path (registered secret values masked) and its attempt
+ * count. Errors made without that context (a deadline or attempt timeout from the retry policy, an
+ * auth failure) or whose path holds a secret are rebuilt with the same code, fields and cause.
  */
 export function withRequestContext(error: KitError, context: RequestContext): KitError {
   let result = error;
-  if (error.method === undefined || error.path === undefined) {
-    const method = error.method ?? context.method;
-    const path = error.path ?? redactSecretValues(context.path);
+  const method = error.method ?? context.method;
+  // A path parameter can hold a registered secret (an API key in the path); mask it in the field.
+  const path = redactSecretValues(error.path ?? context.path);
+  if (error.method === undefined || error.path !== path) {
     const prefix = `${method} ${path}`;
     result = new KitError(error.code, {
       message: error.message.startsWith(prefix) ? error.message : `${prefix}: ${error.message}`,
