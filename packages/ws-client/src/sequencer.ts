@@ -30,6 +30,11 @@ export interface MonotonicSequencerOptions<T> {
   seq?: (message: T) => number | undefined;
   /** Whether the venue restarted its numbering at this message. @default never */
   isReset?: (message: T) => boolean;
+  /**
+   * The watermark before the first message (`0` when the venue starts at 1, so a missing first
+   * message is a gap). @default undefined (the first message sets it)
+   */
+  start?: number;
 }
 
 const defaultSeq = (message: unknown): number | undefined => {
@@ -50,7 +55,7 @@ const defaultSeq = (message: unknown): number | undefined => {
 export function monotonicSequencer<T = unknown>(options: MonotonicSequencerOptions<T> = {}): Sequencer<T> {
   const read = options.seq ?? (defaultSeq as (message: T) => number | undefined);
   const isReset = options.isReset;
-  let watermark: number | undefined;
+  let watermark: number | undefined = options.start;
   return {
     get watermark() {
       return watermark;

@@ -94,6 +94,8 @@ interface Session {
   lastError: unknown;
   waitingSends: number;
   sendChain: Promise<void>;
+  /** Venues limit inbound messages per connection, so each connection gets a fresh limiter. */
+  limiter: RateLimiter;
 }
 
 const RESOLVED = Promise.resolve();
@@ -161,11 +163,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
   const registry = new SubscriptionRegistry<StreamState>();
   const requests = new RequestManager(clock, reportInternal);
   const queue = o.outboundQueue ? new OutboundQueue(o.outboundQueue, () => clock.now()) : undefined;
-  const limiter: RateLimiter = createRateLimiter({
-    clock,
-    limits: [{ tokens: o.subscribeRateLimit.messages, intervalMs: o.subscribeRateLimit.intervalMs }],
-    key: 'ws-subscribe',
-  });
+
   const pendingAcks = new Set<RegistryEntry<StreamState>>();
   const watchdog = new Watchdog({
     clock,
@@ -272,6 +270,11 @@ export function createWsClient(options: WsClientOptions): WsClient {
       lastError: undefined,
       waitingSends: 0,
       sendChain: RESOLVED,
+      limiter: createRateLimiter({
+        clock,
+        limits: [{ tokens: o.subscribeRateLimit.messages, intervalMs: o.subscribeRateLimit.intervalMs }],
+        key: 'ws-subscribe',
+      }),
     } satisfies Session);
     session = current as Session;
     session.cancels.push(
@@ -371,7 +374,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
         .slice(i, i + size)
         .filter((entry) => registry.get(entry.subscription.channel) === entry);
       if (batch.length === 0) continue;
-      await limiter.acquire(1, { signal: s.controller.signal });
+      await s.limiter.acquire(1, { signal: s.controller.signal });
       if (session !== s) return;
       for (const entry of batch) {
         entry.pending = true;
