@@ -22,18 +22,26 @@ describe('createMemoryStore', () => {
   it('takes from every window or from none, and says how long until it fits', () => {
     const clock = manualClock();
     const store = createMemoryStore({ clock });
-    expect(store.take('k', windows, 10)).toEqual({ granted: true, retryInMs: 0 });
-    expect(store.take('k', windows, 1)).toEqual({ granted: false, retryInMs: 100 });
+    expect(store.take('k', windows, [10])).toEqual({ granted: 1, retryInMs: 0 });
+    expect(store.take('k', windows, [1])).toEqual({ granted: 0, retryInMs: 100 });
     clock.advance(500);
-    expect(store.take('k', windows, 5)).toEqual({ granted: true, retryInMs: 0 });
+    expect(store.take('k', windows, [5])).toEqual({ granted: 1, retryInMs: 0 });
     // The minute window now holds ~0.125 tokens: 1 token needs 0.875 * 4000 ms.
-    expect(store.take('k', windows, 1)).toEqual({ granted: false, retryInMs: 3500 });
+    expect(store.take('k', windows, [1])).toEqual({ granted: 0, retryInMs: 3500 });
+  });
+
+  it('serves a batch in order, stopping at the first weight that does not fit', () => {
+    const clock = manualClock();
+    const store = createMemoryStore({ clock });
+    expect(store.take('k', windows, [3, 4, 5, 1])).toEqual({ granted: 2, retryInMs: 200 });
+    // Nothing was taken for the refused 5 (or the 1 behind it): 3 tokens are left.
+    expect(store.take('k', windows, [3])).toEqual({ granted: 1, retryInMs: 0 });
   });
 
   it('keeps keys apart', () => {
     const store = createMemoryStore({ clock: manualClock() });
-    expect(store.take('a', windows, 10).granted).toBe(true);
-    expect(store.take('b', windows, 10).granted).toBe(true);
+    expect(store.take('a', windows, [10]).granted).toBe(1);
+    expect(store.take('b', windows, [10]).granted).toBe(1);
   });
 
   it('refuses everything while blocked and never shortens a block', () => {
@@ -41,15 +49,15 @@ describe('createMemoryStore', () => {
     const store = createMemoryStore({ clock });
     store.block('k', 2000);
     store.block('k', 500);
-    expect(store.take('k', windows, 1)).toEqual({ granted: false, retryInMs: 2000 });
+    expect(store.take('k', windows, [1])).toEqual({ granted: 0, retryInMs: 2000 });
     clock.advance(2000);
-    expect(store.take('k', windows, 1).granted).toBe(true);
+    expect(store.take('k', windows, [1]).granted).toBe(1);
   });
 
   it("clamps a window to the server's remaining count", () => {
     const store = createMemoryStore({ clock: manualClock() });
     store.clamp('k', windows, 0, 2);
-    expect(store.take('k', windows, 2).granted).toBe(true);
-    expect(store.take('k', windows, 1).granted).toBe(false);
+    expect(store.take('k', windows, [2]).granted).toBe(1);
+    expect(store.take('k', windows, [1]).granted).toBe(0);
   });
 });

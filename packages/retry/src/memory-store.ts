@@ -10,7 +10,7 @@ export interface MemoryStoreOptions {
 
 /** The in-memory store: a {@link RateLimitStore} whose methods answer synchronously. */
 export interface MemoryStore extends RateLimitStore {
-  take(key: string, windows: readonly RateLimitWindow[], weight: number): TakeResult;
+  take(key: string, windows: readonly RateLimitWindow[], weights: readonly number[]): TakeResult;
   block(key: string, durationMs: number): void;
   clamp(key: string, windows: readonly RateLimitWindow[], windowIndex: number, remaining: number): void;
 }
@@ -48,19 +48,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     return state;
   };
   return {
-    take(key, windows, weight): TakeResult {
+    take(key, windows, weights): TakeResult {
       const now = clock.now();
       const state = stateFor(key, windows, now);
-      if (state.blockedUntil > now) return { granted: false, retryInMs: state.blockedUntil - now };
-      let retryInMs = 0;
-      windows.forEach((window, i) => {
-        const missing = weight - (state.levels[i] as number);
-        if (missing > 0)
-          retryInMs = Math.max(retryInMs, Math.ceil((missing * window.intervalMs) / window.tokens));
-      });
-      if (retryInMs > 0) return { granted: false, retryInMs };
-      for (let i = 0; i < windows.length; i++) state.levels[i] = (state.levels[i] as number) - weight;
-      return { granted: true, retryInMs: 0 };
+      if (state.blockedUntil > now) return { granted: 0, retryInMs: state.blockedUntil - now };
+      let granted = 0;
+      for (const weight of weights) {
+        let retryInMs = 0;
+        windows.forEach((window, i) => {
+          const missing = weight - (state.levels[i] as number);
+          if (missing > 0)
+            retryInMs = Math.max(retryInMs, Math.ceil((missing * window.intervalMs) / window.tokens));
+        });
+        if (retryInMs > 0) return { granted, retryInMs };
+        for (let i = 0; i < windows.length; i++) state.levels[i] = (state.levels[i] as number) - weight;
+        granted++;
+      }
+      return { granted, retryInMs: 0 };
     },
     block(key, durationMs) {
       const now = clock.now();

@@ -8,9 +8,9 @@ export interface RateLimitWindow {
 
 /** The answer of {@link RateLimitStore.take}. */
 export interface TakeResult {
-  /** Whether the weight was taken from every window. */
-  readonly granted: boolean;
-  /** When not granted: milliseconds until it may succeed (the refill, or a shared pause ending). */
+  /** How many of the requested weights, from the first, were taken (0 to all of them). */
+  readonly granted: number;
+  /** When not all were granted: milliseconds until the first refused one may fit (refill or pause). */
   readonly retryInMs: number;
 }
 
@@ -20,10 +20,15 @@ export interface TakeResult {
  */
 export interface RateLimitStore {
   /**
-   * Atomically takes `weight` from every window of `key`, or nothing at all when any window lacks
-   * it or the key is paused.
+   * Atomically takes, in order, as many of `weights` as fit (each from every window of `key`),
+   * stopping at the first that does not fit, so a queue is served FIFO in one call. Takes nothing
+   * while the key is paused.
    */
-  take(key: string, windows: readonly RateLimitWindow[], weight: number): TakeResult | Promise<TakeResult>;
+  take(
+    key: string,
+    windows: readonly RateLimitWindow[],
+    weights: readonly number[],
+  ): TakeResult | Promise<TakeResult>;
   /**
    * Pauses `key` for everyone sharing the store for `durationMs` from now (a 429 seen by one
    * process pauses all). Never shortens a longer pause.

@@ -41,6 +41,9 @@ interface Waiter {
   reject(error: KitError): void;
 }
 
+/** Most waiters served by one store call. */
+const MAX_BATCH = 64;
+
 const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
 
@@ -133,24 +136,32 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
           await nap(pausedUntil - now);
           continue;
         }
+        // One store call serves the longest prefix of the queue that fits (one Redis round trip
+        // for many waiters), still strictly in order.
+        const batch = queue.slice(0, MAX_BATCH);
         let result: TakeResult;
         try {
-          const taken = store.take(config.key, limits, head.weight);
+          const taken = store.take(
+            config.key,
+            limits,
+            batch.map((w) => w.weight),
+          );
           result = isPromise(taken) ? await taken : taken;
         } catch (error) {
           if (queue[0] === head) queue.shift();
           head.reject(storeFailure(error));
           continue;
         }
-        // The head may have been aborted while the store answered; tokens it took stay spent,
-        // which errs on the safe side.
-        if (queue[0] !== head) continue;
-        if (result.granted) {
-          queue.shift();
-          head.resolve();
-        } else {
-          await nap(Math.max(1, result.retryInMs));
+        for (const waiter of batch.slice(0, result.granted)) {
+          // A waiter aborted while the store answered has left the queue; the tokens it took stay
+          // spent, which errs on the side of sending less.
+          const index = queue.indexOf(waiter);
+          if (index < 0) continue;
+          queue.splice(index, 1);
+          waiter.resolve();
         }
+        const refused = batch[result.granted];
+        if (refused !== undefined && queue[0] === refused) await nap(Math.max(1, result.retryInMs));
       }
     } finally {
       pumping = false;

@@ -3,18 +3,20 @@
 // so they also work on Redis Cluster.
 
 /**
- * Token bucket over several windows. KEYS: bucket hash, blocked marker.
- * ARGV: weight, then (tokens, intervalMs) per window. Returns { granted 0|1, retryInMs }.
+ * Token bucket over several windows, serving a FIFO batch. KEYS: bucket hash, blocked marker.
+ * ARGV: window count n, then (tokens, intervalMs) per window, then the weights in queue order.
+ * Takes weights in order while each fits in every window. Returns { granted count, retryInMs of
+ * the first refused weight }.
  */
 export const TAKE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local blocked = redis.call('PTTL', KEYS[2])
 if blocked > 0 then return {0, blocked} end
-local weight = tonumber(ARGV[1])
-local n = (#ARGV - 1) / 2
+local n = tonumber(ARGV[1])
+local caps = {}
+local intervals = {}
 local levels = {}
-local wait = 0
 local ttl = 0
 for i = 1, n do
   local cap = tonumber(ARGV[2 * i])
@@ -23,17 +25,31 @@ for i = 1, n do
   local level = tonumber(stored[1])
   local at = tonumber(stored[2])
   if level == nil or at == nil then level = cap; at = now end
-  level = math.min(cap, level + math.max(0, now - at) * cap / interval)
-  levels[i] = level
-  if level < weight then wait = math.max(wait, math.ceil((weight - level) * interval / cap)) end
+  caps[i] = cap
+  intervals[i] = interval
+  levels[i] = math.min(cap, level + math.max(0, now - at) * cap / interval)
   if interval > ttl then ttl = interval end
 end
-if wait > 0 then return {0, wait} end
-for i = 1, n do
-  redis.call('HSET', KEYS[1], 'l' .. i, tostring(levels[i] - weight), 't' .. i, now)
+local granted = 0
+local wait = 0
+for k = 2 * n + 2, #ARGV do
+  local weight = tonumber(ARGV[k])
+  for i = 1, n do
+    if levels[i] < weight then
+      wait = math.max(wait, math.ceil((weight - levels[i]) * intervals[i] / caps[i]))
+    end
+  end
+  if wait > 0 then break end
+  for i = 1, n do levels[i] = levels[i] - weight end
+  granted = granted + 1
 end
-redis.call('PEXPIRE', KEYS[1], ttl * 2)
-return {1, 0}
+if granted > 0 then
+  for i = 1, n do
+    redis.call('HSET', KEYS[1], 'l' .. i, tostring(levels[i]), 't' .. i, now)
+  end
+  redis.call('PEXPIRE', KEYS[1], ttl * 2)
+end
+return {granted, wait}
 `;
 
 /** Extends the shared pause. KEYS: blocked marker. ARGV: durationMs. Never shortens a pause. */

@@ -42,7 +42,7 @@ export const DEFAULT_REDIS_STORE_OPTIONS = {
 
 /** A {@link RateLimitStore} in Redis. */
 export interface RedisStore extends RateLimitStore {
-  take(key: string, windows: readonly RateLimitWindow[], weight: number): Promise<TakeResult>;
+  take(key: string, windows: readonly RateLimitWindow[], weights: readonly number[]): Promise<TakeResult>;
   block(key: string, durationMs: number): Promise<void>;
   clamp(
     key: string,
@@ -149,15 +149,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   };
 
   return {
-    async take(key, windows, weight) {
-      const args = [weight, ...windows.flatMap((w) => [w.tokens, w.intervalMs])];
+    async take(key, windows, weights) {
+      const args = [windows.length, ...windows.flatMap((w) => [w.tokens, w.intervalMs]), ...weights];
       try {
         const [granted, retryInMs] = await call(() =>
           client.kitRateLimitTake(bucketKey(key), blockedKey(key), ...args),
         );
-        return { granted: granted === 1, retryInMs: Number(retryInMs) };
+        return { granted: Number(granted), retryInMs: Number(retryInMs) };
       } catch (error) {
-        if (config.failOpen) return fallback.take(key, windows, weight);
+        if (config.failOpen) return fallback.take(key, windows, weights);
         throw error;
       }
     },

@@ -34,14 +34,23 @@ describe.skipIf(!REDIS_URL)(`Redis store${REDIS_SKIP_REASON}`, () => {
 
   it('takes from every window atomically, or nothing, with the wait computed on the Redis clock', async () => {
     const key = uniqueKey('take');
-    expect(await store.take(key, windows, 5)).toEqual({ granted: true, retryInMs: 0 });
-    const refused = await store.take(key, windows, 1);
-    expect(refused.granted).toBe(false);
+    expect(await store.take(key, windows, [5])).toEqual({ granted: 1, retryInMs: 0 });
+    const refused = await store.take(key, windows, [1]);
+    expect(refused.granted).toBe(0);
     expect(refused.retryInMs).toBeGreaterThan(150);
     expect(refused.retryInMs).toBeLessThanOrEqual(200);
     // A refused take spends nothing: the 3 tokens left in the minute window are still there.
     const fields = await client.hgetall(`kit:ratelimit:{${key}}:bucket`);
     expect(Number(fields.l2)).toBe(3);
+  });
+
+  it('serves a FIFO batch in one call: the longest prefix that fits in every window', async () => {
+    const key = uniqueKey('batch');
+    expect(await store.take(key, windows, [2, 2, 2, 1])).toEqual({ granted: 2, retryInMs: 200 });
+    const next = await store.take(key, windows, [1, 1]);
+    expect(next.granted).toBe(1);
+    expect(next.retryInMs).toBeGreaterThan(150); // 200 ms less whatever refilled between the calls
+    expect(next.retryInMs).toBeLessThanOrEqual(200);
   });
 
   it('ignores the local clock: a process whose clock is years off still gets correct waits', async () => {
@@ -94,8 +103,8 @@ describe.skipIf(!REDIS_URL)(`Redis store${REDIS_SKIP_REASON}`, () => {
   it("clamps a shared window to the server's remaining count", async () => {
     const key = uniqueKey('clamp');
     await store.clamp(key, windows, 0, 1);
-    expect((await store.take(key, windows, 1)).granted).toBe(true);
-    expect((await store.take(key, windows, 1)).granted).toBe(false);
+    expect((await store.take(key, windows, [1])).granted).toBe(1);
+    expect((await store.take(key, windows, [1])).granted).toBe(0);
   });
 
   it('fails closed with rate_limit.store_unavailable when Redis is down and failOpen is false', async () => {
