@@ -137,6 +137,12 @@ describe('createRateLimiter', () => {
     expect(pauses).toEqual([{ untilMs: start + 2000, reason: 'status_429' }]);
   });
 
+  it("a 418 (Binance's IP ban after ignored 429s) pauses like a 429", () => {
+    const limiter = createRateLimiter();
+    limiter.observe({ status: 418, headers: { 'retry-after': '120' } });
+    expect(limiter.pausedUntil - Date.now()).toBe(120_000);
+  });
+
   it('a 429 with an HTTP-date Retry-After pauses until that date', async () => {
     const limiter = createRateLimiter();
     limiter.observe({ status: 429, headers: { 'retry-after': new Date(Date.now() + 5000).toUTCString() } });

@@ -231,7 +231,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       // Only an explicit Retry-After / retry-after-ms: many APIs send a reset on every response.
       const retryAfterMs = parseExplicitRetryAfter(headers, now);
       const exhausted = observations.find((o) => o.remaining <= 0);
-      if (status === 429) {
+      // 418 is Binance's "IP banned" answer to ignored 429s: it carries Retry-After the same way.
+      if (status === 429 || status === 418) {
         // Retry-After takes precedence, then the window's reset, then a fixed pause.
         const waitMs = parseRetryAfter(headers, now) ?? exhausted?.resetMs ?? config.defaultPauseMs;
         limiter.pauseUntil(now + waitMs, 'status_429');
