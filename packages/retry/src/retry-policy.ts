@@ -79,13 +79,19 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
       let totalDelayMs = 0;
       let lastError: KitError | undefined;
 
-      const deadlineError = (cause: unknown): KitError =>
+      /**
+       * `inFlight`: the deadline cut an attempt that may have reached the server (outcome unknown);
+       * otherwise the next wait would end past it, and the last error's outcome stands.
+       */
+      const deadlineError = (cause: unknown, inFlight: boolean): KitError =>
         new KitError('timeout.deadline', {
-          message: `The ${config.deadlineMs} ms deadline passed after ${attempts} attempt(s)`,
+          message: inFlight
+            ? `The ${config.deadlineMs} ms deadline passed during attempt ${attempts}`
+            : `The ${config.deadlineMs} ms deadline leaves no time for another attempt after ${attempts}`,
           cause,
           attempts,
           totalDelayMs,
-          outcome: lastError?.outcome ?? 'not_sent',
+          outcome: inFlight ? 'unknown' : (lastError?.outcome ?? 'not_sent'),
         });
       const giveUp = (error: KitError, reason: GiveUpReason): KitError => {
         error.attempts = attempts;
@@ -96,8 +102,9 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
       };
 
       const deadline = new AbortController();
+      let inAttempt = false;
       const cancelDeadline = startTimer(clock, config.deadlineMs, () =>
-        deadline.abort(deadlineError(lastError)),
+        deadline.abort(deadlineError(lastError, inAttempt)),
       );
       // User signal + deadline: what every backoff sleep listens to.
       const callSignal = combineSignals([userSignal, deadline.signal]);
@@ -106,7 +113,7 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         for (;;) {
           attempts++;
           const timeLeftMs = deadlineAt - clock.now();
-          if (timeLeftMs <= 0) throw giveUp(deadlineError(lastError), 'deadline');
+          if (timeLeftMs <= 0) throw giveUp(deadlineError(lastError, false), 'deadline');
           const attemptTimeoutMs = Math.min(config.attemptTimeoutMs, timeLeftMs);
           const attemptTimer = new AbortController();
           // An attempt cut short by the deadline ends the call with timeout.deadline, whichever of
@@ -114,7 +121,7 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
           const cutByDeadline = timeLeftMs <= config.attemptTimeoutMs;
           const cancelAttemptTimer = startTimer(clock, attemptTimeoutMs, () => {
             if (cutByDeadline) {
-              deadline.abort(deadlineError(lastError));
+              deadline.abort(deadlineError(lastError, true));
               return;
             }
             attemptTimer.abort(
@@ -142,6 +149,7 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
                 .catch((raw: unknown) => {
                   throw isKitError(raw) ? raw : classifyError(raw);
                 });
+            inAttempt = true;
             const result = await raceAbort(guard(run, ctx.signal), ctx.signal);
             budget?.recordSuccess(budgetKey);
             return result;
@@ -154,6 +162,7 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
                 ? thrown
                 : classifyError(thrown);
           } finally {
+            inAttempt = false;
             attemptSignal.dispose();
             cancelAttemptTimer();
           }
@@ -184,7 +193,7 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
             delayMs = Math.max(delayMs, Math.ceil(error.retryAfterMs + jitterMs));
           }
           // The deadline wins: a wait that ends past it would only lead to a cut-off attempt.
-          if (now + delayMs >= deadlineAt) throw giveUp(deadlineError(error), 'deadline');
+          if (now + delayMs >= deadlineAt) throw giveUp(deadlineError(error, false), 'deadline');
           if (budget && !budget.tryAcquire(budgetKey, error.category === 'timeout' ? 'timeout' : 'retry')) {
             throw giveUp(error, 'budget_exhausted');
           }
@@ -195,7 +204,7 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
             await clock.sleep(delayMs, callSignal.signal);
           } catch {
             if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
-            throw giveUp(deadlineError(error), 'deadline');
+            throw giveUp(deadlineError(error, false), 'deadline');
           }
           totalDelayMs += delayMs;
         }
