@@ -16,7 +16,9 @@ const JSON_START = /^\s*[[{"]/;
  */
 export function parseResponseBody(text: string, contentType: string | undefined): ParsedBody {
   if (text.length === 0) return { kind: 'empty', value: undefined };
-  if (contentType?.includes('html') || HTML_START.test(text)) {
+  // The HTML check costs a regex, so it runs only when the content type says HTML or the body
+  // starts (after whitespace) with '<'; a JSON body never does.
+  if (contentType?.includes('html') || (firstNonSpace(text) === LESS_THAN && HTML_START.test(text))) {
     return { kind: 'html', value: text };
   }
   const json = contentType === undefined ? JSON_START.test(text) : contentType.includes('json');
@@ -26,6 +28,16 @@ export function parseResponseBody(text: string, contentType: string | undefined)
   } catch (error) {
     return { kind: 'invalid_json', value: text, error: error as Error };
   }
+}
+
+const LESS_THAN = 60;
+
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length && i < 64; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 32 && code !== 9 && code !== 10 && code !== 13 && code !== 0xfeff) return code;
+  }
+  return -1;
 }
 
 /**

@@ -16,6 +16,64 @@ export interface RateLimitInfo {
 
 const RATE_LIMIT_HEADER = /^(x-)?ratelimit|^x-rate-limit|^x-mbx-used-weight|^retry-after/;
 
+/** Parses on first read; a class (not closures) so an unread response costs one small object. */
+class LazyRateLimitInfo implements RateLimitInfo {
+  readonly #source: Record<string, string>;
+  readonly #nowMs: number;
+  #headers: Record<string, string> | undefined;
+  #observations: RateLimitObservation[] | undefined;
+  #tightest: RateLimitObservation | undefined;
+
+  constructor(source: Record<string, string>, nowMs: number) {
+    this.#source = source;
+    this.#nowMs = nowMs;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (this.#headers === undefined) {
+      const found: Record<string, string> = {};
+      for (const name in this.#source)
+        if (RATE_LIMIT_HEADER.test(name)) found[name] = this.#source[name] as string;
+      this.#headers = found;
+    }
+    return this.#headers;
+  }
+
+  get observations(): readonly RateLimitObservation[] {
+    return this.#parse();
+  }
+
+  get remaining(): number | undefined {
+    this.#parse();
+    return this.#tightest?.remaining;
+  }
+
+  get limit(): number | undefined {
+    this.#parse();
+    return this.#tightest?.limit;
+  }
+
+  get resetMs(): number | undefined {
+    this.#parse();
+    return this.#tightest?.resetMs;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { headers: this.headers, remaining: this.remaining, limit: this.limit, resetMs: this.resetMs };
+  }
+
+  #parse(): RateLimitObservation[] {
+    if (this.#observations === undefined) {
+      this.#observations = parseRateLimitHeaders(this.#source, { nowMs: this.#nowMs });
+      for (const observation of this.#observations) {
+        if (this.#tightest === undefined || observation.remaining < this.#tightest.remaining)
+          this.#tightest = observation;
+      }
+    }
+    return this.#observations;
+  }
+}
+
 /**
  * Reads a response's rate-limit headers, lazily: nothing is parsed until a property is read, so
  * responses nobody inspects cost nothing.
@@ -27,38 +85,5 @@ export function readRateLimitInfo(
   headers: Record<string, string>,
   nowMs: number = Date.now(),
 ): RateLimitInfo {
-  let raw: Record<string, string> | undefined;
-  let observations: RateLimitObservation[] | undefined;
-  let tightest: RateLimitObservation | undefined;
-  const observe = (): RateLimitObservation | undefined => {
-    if (observations === undefined) {
-      observations = parseRateLimitHeaders(headers, { nowMs });
-      for (const observation of observations) {
-        if (tightest === undefined || observation.remaining < tightest.remaining) tightest = observation;
-      }
-    }
-    return tightest;
-  };
-  return {
-    get headers() {
-      if (raw === undefined) {
-        raw = {};
-        for (const name in headers) if (RATE_LIMIT_HEADER.test(name)) raw[name] = headers[name] as string;
-      }
-      return raw;
-    },
-    get observations() {
-      observe();
-      return observations as RateLimitObservation[];
-    },
-    get remaining() {
-      return observe()?.remaining;
-    },
-    get limit() {
-      return observe()?.limit;
-    },
-    get resetMs() {
-      return observe()?.resetMs;
-    },
-  };
+  return new LazyRateLimitInfo(headers, nowMs);
 }
