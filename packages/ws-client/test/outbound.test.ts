@@ -25,9 +25,9 @@ function recordingWebSocket() {
       calls.resume++;
       super.resume();
     }
-    override send(...args: Parameters<WebSocket['send']>): void {
+    override send(data: string): void {
       calls.maxBufferedAtSend = Math.max(calls.maxBufferedAtSend, this.bufferedAmount);
-      super.send(...args);
+      super.send(data);
     }
   }
   return { WebSocketImpl: Recording as unknown as WebSocketConstructor, calls };
