@@ -110,4 +110,27 @@ describe('observability', () => {
     expect(responses.every((e) => e.durationMs >= 0)).toBe(true);
     expect(capture.records.some((r) => r.msg === 'rest: the onResponse hook threw; ignored')).toBe(true);
   });
+
+  it('reads the request id from configured headers into responses and errors', async () => {
+    server.route({
+      method: 'GET',
+      path: '/v1/trace',
+      handler: (r) => ({
+        status: r.attempt === 1 ? 200 : 503,
+        json: {},
+        headers: { 'x-venue-trace': `trace-${r.attempt}` },
+      }),
+    });
+    const client = createRestClient({
+      baseUrl: `${server.url}/v1`,
+      logger: capture.logger,
+      retry: false,
+      requestIdHeaders: ['x-venue-trace'],
+    });
+    expect((await client.get('/trace')).requestId).toBe('trace-1');
+    await expect(client.get('/trace')).rejects.toMatchObject({
+      code: 'server.unavailable',
+      requestId: 'trace-2',
+    });
+  });
 });
