@@ -127,7 +127,7 @@ describe('createUndiciAdapter: errors identical in code and class to the http ad
         );
       }
       expect(error?.code).toBe('ECONNRESET');
-      expect((error?.request as { reusedSocket?: boolean }).reusedSocket).toBe(true);
+      expect((error?.request as { reusedSocket?: boolean } | undefined)?.reusedSocket).toBe(true);
     } finally {
       await own.close();
     }

@@ -1,0 +1,243 @@
+// REST benchmark: bare axios (its own http adapter, keep-alive agent) against axios with kit's undici
+// adapter, the full kit client (auth + retry + rate limiter + info logging over the undici adapter)
+// and raw undici as the ceiling. One loopback keep-alive server returning ~200 bytes of JSON, all
+// contenders in this process and run, at concurrency 1 and 32. Bounded: a fixed number of requests.
+//
+//   node --import tsx --expose-gc rest.bench.ts            (after `pnpm build`)
+//   REST_BENCH_REQUESTS=5000 node --import tsx --expose-gc rest.bench.ts   (a quick look)
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiKeyAuth } from '@kit/auth';
+import { createLogger } from '@kit/logger';
+import { createRestClient } from '@kit/rest-client';
+import { createUndiciAdapter } from '@kit/rest-client/undici';
+import { createRateLimiter } from '@kit/retry';
+import axios from 'axios';
+import { Agent, request as undiciRequest } from 'undici';
+import { drive, type RunResult, table, writeResults } from './lib';
+
+const REQUESTS = Number(process.env.REST_BENCH_REQUESTS ?? 20_000);
+const WARMUP = Math.max(500, Math.floor(REQUESTS / 10));
+const CONCURRENCIES = [1, 32] as const;
+const ROUNDS = Number(process.env.REST_BENCH_ROUNDS ?? 2);
+
+// ~200 bytes of JSON, the size of a quote or an order acknowledgement.
+const BODY = JSON.stringify({
+  symbol: 'BTC-USD',
+  bid: '64210.15',
+  ask: '64210.85',
+  bidSize: '0.4210',
+  askSize: '1.2000',
+  last: '64210.50',
+  volume24h: '18342.1194',
+  sequence: 918273645,
+  time: '2026-01-01T00:00:00.000Z',
+  venue: 'sandbox',
+});
+
+/** A named way to send one GET of the quote. */
+interface Contender {
+  name: string;
+  send: () => Promise<unknown>;
+  close: () => Promise<void>;
+}
+
+async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) });
+    res.end(BODY);
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+/**
+ * The kit full pipeline: `createRestClient` with an API-key strategy, the retry policy (defaults),
+ * a rate limiter too generous to throttle, and an info-level logger writing to a discarding sink,
+ * over the undici adapter.
+ */
+function createKitPipeline(url: string): Omit<Contender, 'name'> {
+  const adapter = createUndiciAdapter();
+  const client = createRestClient({
+    baseUrl: `${url}/v1`,
+    auth: apiKeyAuth({ key: 'bench-api-key-0123456789abcdef', in: 'header', name: 'X-API-Key' }),
+    retry: {},
+    rateLimit: createRateLimiter({
+      limits: [{ tokens: 1_000_000_000, intervalMs: 1_000 }],
+      maxQueueSize: 10_000,
+    }),
+    logger: createLogger({ name: 'bench', level: 'info', format: 'json', sink: () => {} }),
+    adapter,
+  });
+  return {
+    send: async () => assertQuote((await client.get('/quotes/BTC-USD')).data),
+    close: () => adapter.close(),
+  };
+}
+
+function assertQuote(data: unknown): void {
+  if ((data as { symbol?: unknown } | null)?.symbol !== 'BTC-USD')
+    throw new Error('unexpected response body');
+}
+
+function contenders(url: string): Contender[] {
+  const httpAgent = new http.Agent({ keepAlive: true });
+  const bare = axios.create({ baseURL: url, httpAgent });
+
+  const adapter = createUndiciAdapter();
+  const withAdapter = axios.create({ baseURL: url, adapter });
+
+  const kit = createKitPipeline(url);
+
+  const rawAgent = new Agent();
+  return [
+    {
+      name: 'bare axios (http adapter)',
+      send: async () => assertQuote((await bare.get('/v1/quotes/BTC-USD')).data),
+      close: async () => httpAgent.destroy(),
+    },
+    {
+      name: 'axios + kit undici adapter',
+      send: async () => assertQuote((await withAdapter.get('/v1/quotes/BTC-USD')).data),
+      close: () => adapter.close(),
+    },
+    { name: 'kit full pipeline', send: kit.send, close: kit.close },
+    {
+      name: 'raw undici (ceiling)',
+      send: async () => {
+        const { body } = await undiciRequest(`${url}/v1/quotes/BTC-USD`, { dispatcher: rawAgent });
+        assertQuote(await body.json());
+      },
+      close: () => rawAgent.close(),
+    },
+  ];
+}
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** One measured run plus the process CPU time it used (client and in-process server together). */
+type Measured = RunResult & { concurrency: number; cpuUsPerRequest: number };
+
+async function measureOnce(contender: Contender, concurrency: number): Promise<Measured> {
+  collectGarbage();
+  const before = process.cpuUsage();
+  const result = await drive(contender.name, REQUESTS, concurrency, contender.send);
+  const cpu = process.cpuUsage(before);
+  return { ...result, concurrency, cpuUsPerRequest: (cpu.user + cpu.system) / REQUESTS };
+}
+
+/**
+ * Rounds are interleaved (every contender once, then again) and the best run of each contender is
+ * kept, so a burst of load from other processes on the machine, or one unlucky GC pause, does not
+ * decide a ratio. CPU time per request is reported too: it is far less sensitive to such noise.
+ */
+async function measureAll(all: readonly Contender[], concurrency: number): Promise<Measured[]> {
+  const best = new Map<string, Measured>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const contender of all) {
+      const result = await measureOnce(contender, concurrency);
+      const previous = best.get(contender.name);
+      if (!previous || result.perSecond > previous.perSecond) best.set(contender.name, result);
+      console.error(
+        `round ${round + 1} c=${concurrency} ${contender.name}: ${Math.round(result.perSecond)} req/s, ${Math.round(result.cpuUsPerRequest)} cpu µs/req`,
+      );
+    }
+  }
+  return all.map((contender) => best.get(contender.name) as Measured);
+}
+
+async function main(): Promise<void> {
+  const server = await startServer();
+  const all = contenders(server.url);
+  const results: Measured[] = [];
+  try {
+    for (const contender of all) await drive(contender.name, WARMUP, 8, contender.send);
+    for (const concurrency of CONCURRENCIES) results.push(...(await measureAll(all, concurrency)));
+  } finally {
+    for (const contender of all) await contender.close();
+    await server.close();
+  }
+
+  const rows: Array<Array<string | number>> = [];
+  const summary: Array<Record<string, unknown>> = [];
+  for (const concurrency of CONCURRENCIES) {
+    const runs = results.filter((r) => r.concurrency === concurrency);
+    const baseline = runs[0] as Measured;
+    for (const run of runs) {
+      const ratio = run.perSecond / baseline.perSecond;
+      const addedP50 = run.p50Us - baseline.p50Us;
+      const addedP99 = run.p99Us - baseline.p99Us;
+      rows.push([
+        concurrency,
+        run.name,
+        Math.round(run.perSecond),
+        `${ratio.toFixed(2)}x`,
+        Math.round(run.p50Us),
+        Math.round(run.p99Us),
+        Math.round(run.cpuUsPerRequest),
+        run === baseline ? '-' : Math.round(addedP50),
+        run === baseline ? '-' : Math.round(addedP99),
+      ]);
+      summary.push({
+        ...run,
+        concurrency,
+        ratioVsBareAxios: ratio,
+        addedP50Us: addedP50,
+        addedP99Us: addedP99,
+      });
+    }
+  }
+  const kitRuns = summary.filter((s) => s.name === 'kit full pipeline');
+  const verdict =
+    kitRuns.length === 0
+      ? 'The kit full pipeline is not measured yet (`createRestClient` is not available).'
+      : kitRuns
+          .map(
+            (s) =>
+              `c=${s.concurrency}: ratio ${(s.ratioVsBareAxios as number).toFixed(2)}x (target >= 1.00), added p99 ${Math.round(s.addedP99Us as number)} µs (target < 100 µs)`,
+          )
+          .join('; ');
+  const markdown = [
+    '## REST: kit against bare axios',
+    '',
+    `One loopback keep-alive node:http server in the same process returning ${Buffer.byteLength(BODY)} bytes of JSON; ${REQUESTS} GETs per run after ${WARMUP} warm-up requests, best of ${ROUNDS} interleaved runs. Latency in µs; cpu µs/req is this process's CPU time per request (client and server together); "added" is against bare axios at the same concurrency (negative is faster).`,
+    '',
+    table(
+      [
+        'concurrency',
+        'contender',
+        'req/s',
+        'vs bare axios',
+        'p50 µs',
+        'p99 µs',
+        'cpu µs/req',
+        'added p50 µs',
+        'added p99 µs',
+      ],
+      rows,
+    ),
+    '',
+    `Kit full pipeline: ${verdict}`,
+  ].join('\n');
+  writeResults(
+    'rest',
+    { requests: REQUESTS, warmup: WARMUP, rounds: ROUNDS, bodyBytes: Buffer.byteLength(BODY), runs: summary },
+    markdown,
+  );
+}
+
+await main();
