@@ -1,7 +1,7 @@
 import { assertSecureTransport } from '@kit/auth';
 import { classifyError, isKitError, KitError } from '@kit/errors';
 import { type Logger, noopLogger } from '@kit/logger';
-import { createRateLimiter, createRetryPolicy, type RetryPolicy } from '@kit/retry';
+import { createRateLimiter, createRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from '@kit/retry';
 import axios from 'axios';
 import { type GenericSchema, safeParse } from 'valibot';
 import { createAuthStep } from './auth-step';
@@ -107,6 +107,16 @@ function isDebugEnabled(logger: Logger): boolean {
   return true;
 }
 
+/** Copies headers in, replacing any existing header of the same name in another letter case. */
+function mergeHeaders(target: Record<string, string>, source: Readonly<Record<string, string>>): void {
+  for (const name in source) {
+    const lower = name.toLowerCase();
+    for (const existing in target)
+      if (existing !== name && existing.toLowerCase() === lower) delete target[existing];
+    target[name] = source[name] as string;
+  }
+}
+
 function isLimiter(value: unknown): value is RateLimiterLike {
   return (
     typeof (value as RateLimiterLike).acquire === 'function' &&
@@ -169,21 +179,20 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const logger = options.logger ?? noopLogger;
   const hooks = options.hooks ?? {};
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const defaultHeaders: Record<string, string> = {
-    accept: 'application/json',
-    ...(options.headers ?? DEFAULT_REST_CLIENT_OPTIONS.headers),
-  };
+  const defaultHeaders: Record<string, string> = { accept: 'application/json' };
+  mergeHeaders(defaultHeaders, options.headers ?? DEFAULT_REST_CLIENT_OPTIONS.headers);
   const idempotency =
     options.idempotency === false
       ? { enabled: false }
       : { ...DEFAULT_IDEMPOTENCY_OPTIONS, ...options.idempotency };
   const requestIdHeader = options.requestIdHeader ?? DEFAULT_REST_CLIENT_OPTIONS.requestIdHeader;
-  const retryOptions = options.retry === false ? { maxAttempts: 1, budget: false as const } : options.retry;
+  const retryOptions: RetryPolicyOptions =
+    options.retry === false ? { maxAttempts: 1, budget: false } : (options.retry ?? {});
   const policy: RetryPolicy = createRetryPolicy({
-    attemptTimeoutMs: timeouts.attemptMs,
-    deadlineMs: timeouts.deadlineMs,
-    logger,
     ...retryOptions,
+    attemptTimeoutMs: retryOptions.attemptTimeoutMs ?? timeouts.attemptMs,
+    deadlineMs: retryOptions.deadlineMs ?? timeouts.deadlineMs,
+    logger: retryOptions.logger ?? logger,
   });
   const limiter =
     options.rateLimit === undefined || options.rateLimit === false
@@ -191,8 +200,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
       : isLimiter(options.rateLimit)
         ? options.rateLimit
         : createRateLimiter(options.rateLimit);
-  const clockNow =
-    retryOptions?.clock === undefined ? Date.now : () => (retryOptions.clock as { now(): number }).now();
+  const retryClock = retryOptions.clock;
+  const clockNow = retryClock === undefined ? Date.now : () => retryClock.now();
   const debug = isDebugEnabled(logger);
 
   // The pipeline, composed once: this list is the whole request flow.
@@ -268,17 +277,28 @@ export function createRestClient(options: RestClientOptions): RestClient {
     return kit;
   };
 
-  const request = async <S extends GenericSchema | undefined>(
-    call: RestRequestOptions<S>,
-  ): Promise<RestResponse<SchemaOutput<S>>> => {
+  /** A call rejected before anything was sent (a missing path parameter, an invalid input). */
+  const failBeforeSending = (error: unknown, method: string, pathTemplate: string): KitError => {
+    const kit = isKitError(error) ? error : classifyError(error, { method, path: pathTemplate });
+    logger.warn('rest: call rejected before sending', { method, endpoint: pathTemplate, code: kit.code });
+    callHook(logger, 'onError', hooks.onError, {
+      method,
+      path: pathTemplate,
+      endpoint: pathTemplate,
+      error: kit,
+    });
+    return kit;
+  };
+
+  const build = (call: RestRequestOptions<GenericSchema | undefined>): PipelineRequest => {
     const method = call.method.toUpperCase() as HttpMethod;
     const expanded = expandPath(call.path, call.params);
     if (!expanded.startsWith('/')) throw invalid(`The path must start with "/": ${call.path}`);
     const body = serializeBody(call.body);
     const headers = { ...defaultHeaders };
     if (body?.contentType !== undefined) headers['content-type'] = body.contentType;
-    if (call.headers !== undefined) Object.assign(headers, call.headers);
-    const pipelineRequest: PipelineRequest = {
+    if (call.headers !== undefined) mergeHeaders(headers, call.headers);
+    return {
       method,
       url: baseUrl + expanded,
       path: basePath + expanded,
@@ -296,6 +316,17 @@ export function createRestClient(options: RestClientOptions): RestClient {
       sent: undefined,
       startedAtMs: clockNow(),
     };
+  };
+
+  const request = async <S extends GenericSchema | undefined>(
+    call: RestRequestOptions<S>,
+  ): Promise<RestResponse<SchemaOutput<S>>> => {
+    let pipelineRequest: PipelineRequest;
+    try {
+      pipelineRequest = build(call);
+    } catch (error) {
+      throw failBeforeSending(error, call.method, call.path);
+    }
     let response: PipelineResponse;
     try {
       response = await send(pipelineRequest);
@@ -394,7 +425,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
           callOptions?.signal,
         );
       } catch (error) {
-        throw isKitError(error) ? error : classifyError(error);
+        throw failBeforeSending(error, endpoint.method, endpoint.path);
       }
       return (await request(options)) as RestResponse<EndpointOutput<E>>;
     },

@@ -22,4 +22,15 @@ describe('serializeBody', () => {
     expect(serializeBody(undefined)).toBeUndefined();
     expect(serializeBody(null)).toEqual({ text: 'null', contentType: 'application/json' });
   });
+
+  it('rejects a body JSON cannot serialise with client.invalid_argument', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => serializeBody(circular)).toThrow(
+      expect.objectContaining({ code: 'client.invalid_argument' }),
+    );
+    expect(() => serializeBody({ n: 1n })).toThrow(
+      expect.objectContaining({ code: 'client.invalid_argument' }),
+    );
+  });
 });

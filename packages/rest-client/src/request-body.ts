@@ -1,3 +1,5 @@
+import { KitError } from '@kit/errors';
+
 /** A request body: JSON-serialisable data, `URLSearchParams` (sent as a form), or a string sent as is. */
 export type RequestBody = unknown;
 
@@ -22,5 +24,16 @@ export function serializeBody(body: RequestBody): SerializedBody | undefined {
   if (body instanceof URLSearchParams) {
     return { text: body.toString(), contentType: 'application/x-www-form-urlencoded' };
   }
-  return { text: JSON.stringify(body), contentType: 'application/json' };
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch (cause) {
+    // A BigInt or a circular structure: the caller's bug, reported before anything is sent.
+    throw new KitError('client.invalid_argument', {
+      message: 'The request body cannot be serialised as JSON',
+      cause,
+      outcome: 'not_sent',
+    });
+  }
+  return { text, contentType: 'application/json' };
 }

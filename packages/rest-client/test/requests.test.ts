@@ -60,10 +60,29 @@ describe('request building', () => {
   });
 
   it('fails a missing path param with client.invalid_argument before sending anything', async () => {
-    const error = await failure(client().get('/orders/{id}'));
+    const reported: string[] = [];
+    const c = createRestClient({
+      baseUrl: `${server.url}/v1`,
+      logger: capture.logger,
+      hooks: { onError: (e) => reported.push(e.error.code) },
+    });
+    const error = await failure(c.get('/orders/{id}'));
+    expect(reported).toEqual(['client.invalid_argument']);
     expect(error.code).toBe('client.invalid_argument');
     expect(error.message).toContain('"id"');
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('lets a caller header replace a default one whatever its letter case', async () => {
+    const c = createRestClient({
+      baseUrl: `${server.url}/v1`,
+      logger: capture.logger,
+      headers: { Accept: 'text/csv' },
+    });
+    await c.post('/echo/x', { a: 1 }, { headers: { 'Content-Type': 'application/vnd.kit+json' } });
+    const [sent] = server.requests;
+    expect(sent?.headers.accept).toBe('text/csv');
+    expect(sent?.headers['content-type']).toBe('application/vnd.kit+json');
   });
 
   it('sends JSON, form and raw bodies with their content types, and extra headers', async () => {
