@@ -1,6 +1,7 @@
 import { EventEmitter, getEventListeners, once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, CanceledError } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUndiciAdapter } from './index';
@@ -39,6 +40,11 @@ const server = http.createServer((req, res) => {
     case '/reset-mid-body':
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"partial":', () => req.socket.destroy());
+      return;
+    case '/stream-then-hang':
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write('first chunk');
+      hanging.add(res);
       return;
     case '/large':
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -236,6 +242,47 @@ describe('createUndiciAdapter: errors identical in code and class to the http ad
     expect(error.code).toBe(AxiosError.ERR_NOT_SUPPORT);
     const progress = await failure(viaUndici.get('/ok', { onDownloadProgress: () => {} }));
     expect(progress.code).toBe(AxiosError.ERR_NOT_SUPPORT);
+  });
+
+  it('errors a streamed response with CanceledError when the signal aborts after it resolved', async () => {
+    const controller = new AbortController();
+    const response = await viaUndici.get<Readable>('/stream-then-hang', {
+      responseType: 'stream',
+      signal: controller.signal,
+    });
+    const failed = once(response.data, 'error').then(([error]) => error as unknown);
+    response.data.resume();
+    controller.abort();
+    const error = await failed;
+    expect(error).toBeInstanceOf(CanceledError);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('enforces maxContentLength on streamed responses too', async () => {
+    const response = await viaUndici.get<Readable>('/large', {
+      responseType: 'stream',
+      maxContentLength: 100,
+    });
+    const failed = once(response.data, 'error').then(
+      ([e]) => e as AxiosError,
+      (e: unknown) => e as AxiosError,
+    );
+    response.data.resume();
+    const error = await failed;
+    expect(error.message).toBe('maxContentLength size of 100 exceeded');
+  });
+
+  it('releases the request when the caller destroys a streamed response early', async () => {
+    const controller = new AbortController();
+    const response = await viaUndici.get<Readable>('/stream-then-hang', {
+      responseType: 'stream',
+      signal: controller.signal,
+    });
+    response.data.destroy();
+    await once(response.data, 'close');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // The adapter still serves requests afterwards.
+    await expect(viaUndici.get('/ok')).resolves.toMatchObject({ status: 200 });
   });
 
   it('removes its abort listeners once requests finish (no leak on a long-lived signal)', async () => {

@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import axios, {
   AxiosError,
   AxiosHeaders,
@@ -319,23 +319,33 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
       },
     });
     this.stream = source;
-    let output: Readable = this.coding ? decompressStream(source, this.coding) : source;
+    const coding = this.coding;
     const limit = this.config.maxContentLength ?? -1;
-    if (limit > -1) {
-      let total = 0;
-      const config = this.config;
-      const request = this.request;
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          total += chunk.length;
-          if (total > limit) callback(createMaxContentLengthError(config, request));
-          else callback(null, chunk);
-        },
-      });
-      output.on('error', (error) => counter.destroy(error));
-      output = output.pipe(counter);
+    if (!coding && limit < 0) {
+      source.on('close', () => this.cleanup());
+      return source;
     }
-    output.on('close', () => this.cleanup());
+    const config = this.config;
+    const request = this.request;
+    // Lazy like axios's own limiter: nothing is decompressed or counted until the caller reads, so
+    // an error cannot be emitted before the caller had a chance to listen for it.
+    async function* transformed(): AsyncGenerator<Buffer> {
+      let total = 0;
+      for await (const chunk of coding ? decompressStream(source, coding) : source) {
+        total += (chunk as Buffer).length;
+        if (limit > -1 && total > limit) throw createMaxContentLengthError(config, request);
+        yield chunk as Buffer;
+      }
+    }
+    // Errors reach the caller through the iteration above; this listener only keeps an abort that
+    // happens before the first read from being an uncaught 'error' event.
+    source.on('error', () => {});
+    const output = Readable.from(transformed(), { objectMode: false });
+    output.on('close', () => {
+      // Destroyed before it was ever read: the generator never ran, so release the request here.
+      if (!source.destroyed) source.destroy();
+      this.cleanup();
+    });
     return output;
   }
 
