@@ -160,6 +160,22 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('times out attempts against a slow server (latency fault) and reports timeout.attempt', async () => {
+    server.setFaults([{ fault: { type: 'latency', ms: 2_000 } }]);
+    const error = await failure(
+      client({ timeouts: { attemptMs: 40 }, retry: { ...FAST_RETRY, maxAttempts: 2 } }).get('/account'),
+    );
+    expect([error.code, error.outcome, error.attempts]).toEqual(['timeout.attempt', 'unknown', 2]);
+    expect([error.method, error.path]).toEqual(['GET', '/v1/account']);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('succeeds through seeded random latency within the attempt timeout', async () => {
+    server.setFaults([{ fault: { type: 'latency', minMs: 1, maxMs: 10 } }]);
+    const response = await client({ timeouts: { attemptMs: 5_000 } }).get('/account');
+    expect([response.status, response.attempts]).toEqual([200, 1]);
+  });
+
   it('makes a single attempt with retry: false', async () => {
     server.setFaults([{ fault: { type: 'status', status: 503 } }]);
     const error = await failure(client({ retry: false }).get('/account'));
