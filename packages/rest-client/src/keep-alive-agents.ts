@@ -38,7 +38,14 @@ function guardConnect(socket: Guardable | null | undefined, connectMs: number, r
 export async function createKeepAliveAgents(connectMs: number): Promise<KeepAliveAgents | undefined> {
   const nodeVersion = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
   if (nodeVersion === undefined) return undefined;
-  const [http, https] = await Promise.all([import('node:http'), import('node:https')]);
+  // Module names in variables with ignore hints: browser bundlers (webpack, vite) must not try to
+  // resolve Node built-ins for a branch that never runs in a browser.
+  const httpName = 'node:http';
+  const httpsName = 'node:https';
+  const [http, https] = (await Promise.all([
+    import(/* webpackIgnore: true */ /* @vite-ignore */ httpName),
+    import(/* webpackIgnore: true */ /* @vite-ignore */ httpsName),
+  ])) as [typeof import('node:http'), typeof import('node:https')];
   class HttpAgent extends http.Agent {
     override createConnection(...args: Parameters<InstanceType<typeof http.Agent>['createConnection']>) {
       const socket = super.createConnection(...args);
