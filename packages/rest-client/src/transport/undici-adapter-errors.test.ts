@@ -242,6 +242,11 @@ describe('createUndiciAdapter: errors identical in code and class to the http ad
     expect(error.code).toBe(AxiosError.ERR_NOT_SUPPORT);
     const progress = await failure(viaUndici.get('/ok', { onDownloadProgress: () => {} }));
     expect(progress.code).toBe(AxiosError.ERR_NOT_SUPPORT);
+    const sensitive = await failure(viaUndici.get('/ok', { sensitiveHeaders: ['X-Api-Key'] }));
+    expect(sensitive.code).toBe(AxiosError.ERR_NOT_SUPPORT);
+    // Without redirects there is nothing to strip, so the option is harmless.
+    const direct = await viaUndici.get('/ok', { sensitiveHeaders: ['X-Api-Key'], maxRedirects: 0 });
+    expect(direct.status).toBe(200);
   });
 
   it('errors a streamed response with CanceledError when the signal aborts after it resolved', async () => {

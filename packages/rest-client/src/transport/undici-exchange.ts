@@ -48,12 +48,25 @@ export interface ExchangeContext {
 const ACCEPT_ENCODING = 'gzip, compress, deflate, br';
 const USER_AGENT = `axios/${axios.VERSION}`;
 const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 307, 308]);
-const UNSUPPORTED: ReadonlyArray<[keyof InternalAxiosRequestConfig, string]> = [
-  ['socketPath', 'socketPath'],
-  ['onUploadProgress', 'onUploadProgress'],
-  ['onDownloadProgress', 'onDownloadProgress'],
-  ['maxRate', 'maxRate'],
+// Options the adapter cannot honour. Ignoring them silently could change behaviour (a progress
+// bar that never moves) or weaken security (`sensitiveHeaders` not stripped on a cross-origin
+// redirect), so a request that sets one fails with ERR_NOT_SUPPORT instead.
+const UNSUPPORTED: ReadonlyArray<keyof InternalAxiosRequestConfig> = [
+  'socketPath',
+  'onUploadProgress',
+  'onDownloadProgress',
+  'maxRate',
+  'beforeRedirect',
+  'lookup',
+  'family',
+  'transport',
+  'insecureHTTPParser',
 ];
+
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  return !(Array.isArray(value) && value.length === 0);
+}
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -118,14 +131,22 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
   start(): void {
     const config = this.config;
     try {
-      for (const [key, name] of UNSUPPORTED) {
-        if (config[key] !== undefined && config[key] !== null) {
+      for (const key of UNSUPPORTED) {
+        if (isSet(config[key])) {
           throw new AxiosError(
-            `${name} is not supported by the undici adapter; use axios's http adapter for this request`,
+            `${key} is not supported by the undici adapter; use axios's http adapter for this request`,
             AxiosError.ERR_NOT_SUPPORT,
             config,
           );
         }
+      }
+      const followsRedirects = Math.min(config.maxRedirects ?? 21, this.context.maxRedirections) > 0;
+      if (followsRedirects && isSet(config.sensitiveHeaders)) {
+        throw new AxiosError(
+          'sensitiveHeaders is not supported by the undici adapter (it strips only Authorization, Cookie and Proxy-Authorization on cross-origin redirects); set maxRedirects: 0 or use the http adapter',
+          AxiosError.ERR_NOT_SUPPORT,
+          config,
+        );
       }
       if (config.httpVersion !== undefined && Number(config.httpVersion) !== 1) {
         throw new AxiosError('The undici adapter speaks HTTP/1.1 only', AxiosError.ERR_NOT_SUPPORT, config);
