@@ -70,6 +70,11 @@ function route(req: http.IncomingMessage, res: http.ServerResponse, body: string
       res.end();
       return;
     }
+    case '/cross-origin': {
+      res.writeHead(307, { location: `${String(url.searchParams.get('to'))}/echo` });
+      res.end();
+      return;
+    }
     case '/see-other':
       res.writeHead(303, { location: '/echo' });
       res.end();
@@ -246,6 +251,32 @@ describe('createUndiciAdapter: redirects and keep-alive', () => {
     expect(response.status).toBe(200);
     expect(response.data).toEqual(JSON.parse(JSON_BODY));
     expect((response.request as UndiciRequestInfo).responseUrl).toBe(`${baseURL}/json`);
+  });
+
+  it('drops Authorization and Cookie (not other headers) when a redirect changes origin', async () => {
+    const other = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          authorization: req.headers.authorization ?? null,
+          custom: req.headers['x-custom'] ?? null,
+        }),
+      );
+    });
+    other.listen(0, '127.0.0.1');
+    await once(other, 'listening');
+    try {
+      const to = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const response = await viaUndici.get('/cross-origin', {
+        params: { to },
+        headers: { Authorization: 'Bearer must-not-travel', 'X-Custom': 'kept' },
+      });
+      expect(response.data).toEqual({ authorization: null, custom: 'kept' });
+    } finally {
+      other.closeAllConnections();
+      other.close();
+    }
   });
 
   it('turns a POST into a GET on 303 See Other', async () => {
