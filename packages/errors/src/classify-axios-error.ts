@@ -40,6 +40,13 @@ export function fromAxios(error: Error, context: Resolved, depth: number, next: 
         outcome: 'unknown',
       });
     }
+    // axios copies a Node error's code but not its syscall: a connect-phase ETIMEDOUT keeps the
+    // syscall on the cause, which tells a connect timeout (not sent) from a lost connection.
+    const inner = readProp(error, 'cause');
+    if (inner !== undefined && readString(inner, 'syscall') !== undefined && depth < MAX_CAUSE_DEPTH) {
+      const fromCause = next(inner, ctx, depth + 1, error);
+      if (fromCause.code !== 'internal.unexpected') return fromCause;
+    }
     return make('network.connection_lost', ctx, error, {
       message: `${title('network.connection_lost')} (${code})`,
       outcome: 'unknown',

@@ -359,6 +359,22 @@ const rows: Row[] = [
     code: 'network.unreachable',
     check: (e) => expect(e.hint).toMatch(/CORS/),
   },
+  {
+    // What axios's http adapter does with a connect-phase timeout: AxiosError.from() copies the
+    // code but not the syscall, which stays on the cause.
+    name: 'axios-wrapped connect ETIMEDOUT',
+    input: () =>
+      axios.AxiosError.from(
+        systemError('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.1:443', 'connect'),
+        'ETIMEDOUT',
+        {
+          method: 'get',
+          url: '/v1/x',
+        } as never,
+      ),
+    code: 'timeout.connect',
+    outcome: 'not_sent',
+  },
   // Node system errors
   {
     name: 'net.connect refused',
