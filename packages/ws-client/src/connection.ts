@@ -26,7 +26,6 @@ const noop = () => {};
  */
 export class Connection {
   readonly #socket: WebSocketLike;
-  readonly #handlers: ConnectionHandlers;
   readonly #detach: Array<() => void> = [];
   #disposed = false;
   /** Resolves when the socket has closed (kept after `dispose()`, for a graceful `close()`). */
@@ -38,7 +37,6 @@ export class Connection {
     options: NodeSocketOptions,
     handlers: ConnectionHandlers,
   ) {
-    this.#handlers = handlers;
     const socket = new WebSocketImpl(url, undefined, { ...options });
     this.#socket = socket;
     socket.binaryType = 'arraybuffer';

@@ -20,9 +20,9 @@ export interface WsSubscribeOptions<T> {
   /** Called with errors ending this consumer (subscription rejected, client failed). @default undefined */
   onError?: (error: KitError) => void;
   /** Stream-level: orders the stream, drops duplicates, detects gaps. @default undefined (no sequencing) */
-  sequencer?: Sequencer<T>;
+  sequencer?: Sequencer<NoInfer<T>>;
   /** Stream-level: fetches a snapshot after a gap. @default undefined (gaps are reported and skipped) */
-  resync?: ResyncHook<T>;
+  resync?: ResyncHook<NoInfer<T>>;
   /** Stream-level: this stream's own data watchdog, in milliseconds (for venues that heartbeat per stream). @default undefined (connection-wide only) */
   idleTimeoutMs?: number;
 }
