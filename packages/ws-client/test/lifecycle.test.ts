@@ -52,7 +52,17 @@ describe('ws-client lifecycle', () => {
     const errors: string[] = [];
     client.on('error', (e) => errors.push(e.code));
     const received: number[] = [];
-    client.subscribe('quotes:ETH', { schema: Quote, onMessage: (q) => received.push(q.seq) });
+    let arrived: () => void = () => {};
+    const firstGood = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    client.subscribe('quotes:ETH', {
+      schema: Quote,
+      onMessage: (q) => {
+        received.push(q.seq);
+        arrived();
+      },
+    });
     client.connect();
     await client.ready();
     const connection = server.connections[0]!;
@@ -60,7 +70,7 @@ describe('ws-client lifecycle', () => {
     connection.send({ channel: 'quotes:ETH', seq: 1, data: { px: 'not a number' } });
     connection.send({ channel: 'quotes:ETH', seq: 2, data: { px: 2 } });
     connection.send({ op: 'pong' });
-    await waitFor(() => received.length === 1);
+    await firstGood;
     expect(received).toEqual([2]);
     expect(errors).toEqual(['protocol.ws_unexpected_message', 'schema.message_mismatch']);
     expect(client.state).toBe('live');
@@ -106,8 +116,3 @@ describe('ws-client lifecycle', () => {
     );
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-  if (!condition()) throw new Error('condition not reached');
-}
