@@ -24,6 +24,25 @@ afterEach(() => {
 });
 
 describe('createLogger', () => {
+  it('says which levels it emits (isLevelEnabled), for it and its children', () => {
+    const { logger, lines } = capture({ level: 'info' });
+    expect(logger.isLevelEnabled?.('debug')).toBe(false);
+    expect(logger.isLevelEnabled?.('info')).toBe(true);
+    expect(logger.isLevelEnabled?.('error')).toBe(true);
+    expect(logger.isLevelEnabled?.('silent')).toBe(false);
+    const child = logger.child({ requestId: 'req_1' });
+    expect(child.isLevelEnabled?.('debug')).toBe(false);
+    expect(child.isLevelEnabled?.('warn')).toBe(true);
+    // The answer matches what is really written.
+    child.debug('hidden');
+    child.warn('shown');
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['shown']);
+    const quiet = capture({ level: 'silent' }).logger;
+    expect(quiet.isLevelEnabled?.('error')).toBe(false);
+    const verbose = capture({ level: 'debug' }).logger;
+    expect(verbose.isLevelEnabled?.('debug')).toBe(true);
+  });
+
   it('writes one JSON object per line with time, level, name, msg and fields', () => {
     const { logger, lines } = capture({ name: 'orders' });
     logger.info('order placed', { orderId: 'o_1', qty: 2 });

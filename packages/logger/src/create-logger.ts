@@ -150,6 +150,12 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     },
   });
 
+  // `silent` is never "enabled": there is no line at that level to emit.
+  const isLevelEnabled = (asked: LogLevel): boolean => {
+    const severity = LEVEL_SEVERITY[asked];
+    return severity !== undefined && Number.isFinite(severity) && severity >= threshold;
+  };
+
   const make = (bound: LogFields): Logger => {
     const method =
       (level: LogRecord['level']) =>
@@ -180,6 +186,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       warn: method('warn'),
       error: method('error'),
       child: (fields) => make(mergeFields(bound, fields)),
+      isLevelEnabled,
     };
   };
 

@@ -24,6 +24,12 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;
+  /**
+   * Whether a line at `level` would be emitted. Optional, so any object with the five methods above
+   * still satisfies `Logger`; callers that find it skip building fields for lines nobody sees
+   * (without it they must assume every level is on).
+   */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 /** A logger that discards everything (the default where a package takes an optional logger). */
@@ -34,5 +40,8 @@ export const noopLogger: Logger = {
   error() {},
   child() {
     return noopLogger;
+  },
+  isLevelEnabled() {
+    return false;
   },
 };
