@@ -49,6 +49,27 @@ describe('assertSecureTransport', () => {
     expect(JSON.stringify(caught)).not.toContain('abc123secretvalue');
   });
 
+  it('keeps refusing lookalikes of an approved origin (userinfo, longer host, other scheme)', () => {
+    assertSecureTransport('http://127.0.0.1:8080/v1/orders');
+    for (const url of [
+      'http://127.0.0.1:8080@api.example.com/v1',
+      'http://127.0.0.1.nip.io:8080/v1',
+      'http://127.0.0.1:8080.example.com/v1',
+      'ftp://127.0.0.1:8080/v1',
+    ]) {
+      expect(() => assertSecureTransport(url), url).toThrow(/not (encrypted|an absolute URL)/);
+    }
+    expect(() => assertSecureTransport('http://127.0.0.1:8080?x=1')).not.toThrow();
+  });
+
+  it('gives the same verdicts after the origin cache fills up and is cleared', () => {
+    for (let port = 1; port <= 600; port++) {
+      expect(() => assertSecureTransport(`https://api.example.com:${port}/v1`)).not.toThrow();
+      expect(() => assertSecureTransport(`http://api.example.com:${port}/v1`)).toThrow(/not encrypted/);
+    }
+    expect(() => assertSecureTransport('https://api.example.com:1/v1')).not.toThrow();
+  });
+
   it('refuses a relative URL instead of guessing', () => {
     expect(() => assertSecureTransport('/v1/orders')).toThrow(/not an absolute URL/);
   });

@@ -14,19 +14,25 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/** Most origins whose approval {@link assertSecureTransport} remembers. */
+const MAX_CACHED_ORIGINS = 256;
+const approvedOrigins = new Set<string>();
+const PLAIN_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[a-z0-9.\-:[\]]+(?=[/?#]|$)/i;
+
 /**
- * Throws `auth.insecure_transport` unless `url` is `https://`/`wss://`, or `http://`/`ws://` to a
- * loopback host (127.0.0.0/8, ::1, localhost). Every strategy calls it before attaching credentials.
- * The error names the scheme and host only: never the full URL, whose query may hold credentials.
- *
- * @example
- * ```ts
- * assertSecureTransport('https://api.example.com/v1'); // ok
- * assertSecureTransport('http://127.0.0.1:8080/v1');   // ok (loopback)
- * assertSecureTransport('http://api.example.com/v1');  // throws auth.insecure_transport
- * ```
+ * `scheme://authority` of `url` when it has only the plainest characters there (letters, digits,
+ * `.`, `-`, `:`, `[`, `]`) and the authority ends at `/`, `?`, `#` or the end; otherwise undefined.
+ * For such a prefix the URL parser's protocol and hostname depend on the prefix alone, so one
+ * verdict serves every URL that starts with it. Anything unusual (userinfo, backslashes,
+ * percent-escapes, whitespace) is left to the full parse every time.
  */
-export function assertSecureTransport(url: string | URL): void {
+function plainOrigin(url: string): string | undefined {
+  const match = PLAIN_ORIGIN.exec(url);
+  return match === null ? undefined : match[0];
+}
+
+/** The full check: parses `url` and throws `auth.insecure_transport` unless it is safe. */
+function checkParsed(url: string | URL): void {
   let parsed: URL;
   try {
     parsed = typeof url === 'string' ? new URL(url) : url;
@@ -44,4 +50,31 @@ export function assertSecureTransport(url: string | URL): void {
     path: parsed.pathname,
     details: { protocol: parsed.protocol, host: parsed.host },
   });
+}
+
+/**
+ * Throws `auth.insecure_transport` unless `url` is `https://`/`wss://`, or `http://`/`ws://` to a
+ * loopback host (127.0.0.0/8, ::1, localhost). Every strategy calls it before attaching credentials.
+ * The error names the scheme and host only: never the full URL, whose query may hold credentials.
+ *
+ * It runs on every attempt, so approvals are remembered per `scheme://host:port` string (up to 256
+ * of them, for plain-looking URL strings only): the common case is one regular-expression match
+ * and one set lookup instead of a `new URL()` parse. Refusals are never cached.
+ *
+ * @example
+ * ```ts
+ * assertSecureTransport('https://api.example.com/v1'); // ok
+ * assertSecureTransport('http://127.0.0.1:8080/v1');   // ok (loopback)
+ * assertSecureTransport('http://api.example.com/v1');  // throws auth.insecure_transport
+ * ```
+ */
+export function assertSecureTransport(url: string | URL): void {
+  const origin = typeof url === 'string' ? plainOrigin(url) : undefined;
+  if (origin !== undefined && approvedOrigins.has(origin)) return;
+  checkParsed(url);
+  if (origin !== undefined) {
+    // Bounded: a process talking to more origins than this just parses a little more often.
+    if (approvedOrigins.size >= MAX_CACHED_ORIGINS) approvedOrigins.clear();
+    approvedOrigins.add(origin);
+  }
 }
