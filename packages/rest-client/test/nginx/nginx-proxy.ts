@@ -1,8 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { it } from 'vitest';
 
 /**
  * A real nginx process for the tests in this folder, started as a child (`daemon off`) on a
@@ -17,6 +27,12 @@ export interface NginxProxy {
   readonly port: number;
   /** The access log so far, one entry per request nginx answered. */
   accessLog(): AccessLogEntry[];
+  /**
+   * The entries whose URI starts with `prefix`, once there are at least `count` of them: nginx
+   * writes a line after sending the response, so the client can see an answer before its line is
+   * there. Waits on file changes, for at most 2 s.
+   */
+  accessLogFor(prefix: string, count: number): Promise<AccessLogEntry[]>;
   /** The error log so far (for failure messages). */
   errorLog(): string;
   /** Stops nginx (fast shutdown), waits for it to exit and removes its directory. */
@@ -25,6 +41,8 @@ export interface NginxProxy {
 
 /** One line of the access log (format `kit`, see {@link startNginx}). */
 export interface AccessLogEntry {
+  /** When nginx logged it (the end of the request), in epoch milliseconds. */
+  atMs: number;
   method: string;
   uri: string;
   /** What nginx sent the client. */
@@ -89,9 +107,41 @@ function parseAccessLog(text: string): AccessLogEntry[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const [method = '', uri = '', status = '0', upstreamStatus = '-'] = line.split(' ');
-      return { method, uri, status: Number(status), upstreamStatus };
+      const [msec = '0', method = '', uri = '', status = '0', upstreamStatus = '-'] = line.split(' ');
+      return { atMs: Math.round(Number(msec) * 1_000), method, uri, status: Number(status), upstreamStatus };
     });
+}
+
+function waitForLog(path: string, prefix: string, count: number): Promise<AccessLogEntry[]> {
+  const read = () => parseAccessLog(readOr(path, '')).filter((e) => e.uri.startsWith(prefix));
+  const now = read();
+  if (now.length >= count) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const watcher = watch(path, () => {
+      const entries = read();
+      if (entries.length < count) return;
+      finish();
+      resolve(entries);
+    });
+    const timer = setTimeout(() => {
+      finish();
+      reject(
+        new Error(
+          `nginx logged ${read().length} of ${count} requests under ${prefix} within ${LOG_WAIT_MS} ms`,
+        ),
+      );
+    }, LOG_WAIT_MS);
+    function finish(): void {
+      watcher.close();
+      clearTimeout(timer);
+    }
+    // A line written between the first read and the watch start raises no event.
+    const entries = read();
+    if (entries.length >= count) {
+      finish();
+      resolve(entries);
+    }
+  });
 }
 
 function readOr(path: string, fallback: string): string {
@@ -102,6 +152,7 @@ function readOr(path: string, fallback: string): string {
   }
 }
 
+const LOG_WAIT_MS = 2_000;
 const READY_TIMEOUT_MS = 5_000;
 const READY_POLL_MS = 25;
 const STOP_TIMEOUT_MS = 5_000;
@@ -115,7 +166,7 @@ error_log ${dir}/error.log warn;
 events { worker_connections 256; }
 http {
   access_log off;
-  log_format kit '$request_method $uri $status $upstream_status';
+  log_format kit '$msec $request_method $uri $status $upstream_status';
   client_body_temp_path ${dir}/client_body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
@@ -176,6 +227,7 @@ async function startOnce(options: StartNginxOptions): Promise<NginxProxy | { ret
         url: `http://127.0.0.1:${port}`,
         port,
         accessLog: () => parseAccessLog(readOr(join(dir, 'access.log'), '')),
+        accessLogFor: (prefix, count) => waitForLog(join(dir, 'access.log'), prefix, count),
         errorLog,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) {
@@ -207,7 +259,7 @@ async function startOnce(options: StartNginxOptions): Promise<NginxProxy | { ret
 /**
  * Starts nginx with the given `http` and `server` directives and resolves once it accepts
  * connections (at most 5 s). Logs requests to `access.log` in the format
- * `$request_method $uri $status $upstream_status`.
+ * `$msec $request_method $uri $status $upstream_status`.
  */
 export async function startNginx(options: StartNginxOptions): Promise<NginxProxy> {
   let last = '';
@@ -219,9 +271,20 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxProxy
   throw new Error(`nginx could not bind a free port in ${START_TRIES} tries:\n${last}`);
 }
 
-/**
- * How the tests treat a machine without nginx: skipped, with the reason as the test name, or
- * under `CI` (where `.ci/run` installs it) a failure.
- */
-export const NGINX_MISSING_REASON =
+const NGINX_MISSING_REASON =
   'nginx is not installed: run .ci/nginx.sh as root (Debian package) to run the nginx proxy tests';
+
+/**
+ * The nginx binary, or undefined after registering a test that says why the file's tests do not
+ * run: skipped (its name is the reason) on a machine without nginx, failed under `CI`, where
+ * `.ci/run` installs nginx and its absence is a broken setup rather than a choice.
+ */
+export function requireNginx(): string | undefined {
+  const nginx = findNginx();
+  if (nginx === undefined) {
+    it.skipIf(!process.env.CI)(NGINX_MISSING_REASON, () => {
+      throw new Error(`${NGINX_MISSING_REASON} (CI is set, so this is a failure)`);
+    });
+  }
+  return nginx;
+}
