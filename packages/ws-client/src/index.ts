@@ -29,14 +29,14 @@ export { monotonicSequencer } from './sequencer';
 export type { WsState, WsStateChange } from './state-machine';
 export { WS_TRANSITIONS } from './state-machine';
 export type { WebSocketConstructor, WebSocketLike } from './web-socket-like';
+export { createWsClient } from './ws-client';
 export type {
   WsClient,
   WsClientEvents,
   WsDegradedEvent,
   WsRequestOptions,
   WsSendOptions,
-} from './ws-client';
-export { createWsClient } from './ws-client';
+} from './ws-client-types';
 export type { WsProtocol, WsSubscription } from './ws-protocol';
 export { kitJsonProtocol } from './ws-protocol';
 export type { WsStream, WsSubscribeOptions } from './ws-stream';

@@ -4,79 +4,21 @@ import { noopLogger } from '@kit/logger';
 import { createRateLimiter, type RateLimiter } from '@kit/retry';
 import { safeParse } from 'valibot';
 import { Connection } from './connection';
-import { TypedEmitter, type Unsubscribe } from './event-emitter';
+import { TypedEmitter } from './event-emitter';
+import { decodeDefault, localCloseCode, redactedUrl } from './frame-helpers';
 import { Heartbeat } from './heartbeat';
 import type { CloseDecision, WsClientOptions } from './options';
 import { OutboundQueue } from './outbound-queue';
 import { ReconnectPolicy } from './reconnect-policy';
 import { RequestManager } from './request-manager';
 import { type ResolvedWsClientOptions, resolveWsClientOptions } from './resolve-options';
-import { SequencedStream, type WsGapEvent, type WsResyncedEvent } from './sequenced-stream';
-import { StateMachine, type WsState, type WsStateChange } from './state-machine';
+import { SequencedStream } from './sequenced-stream';
+import { StateMachine } from './state-machine';
 import { type RegistryEntry, SubscriptionRegistry } from './subscription-registry';
 import { schedule } from './timers';
 import { Watchdog } from './watchdog';
+import type { WsClient, WsClientEvents, WsRequestOptions } from './ws-client-types';
 import { Consumer, type WsStream, type WsSubscribeOptions } from './ws-stream';
-
-/** Emitted as `degraded` once `degradedAfterFailures` attempts in a row failed (retrying continues). */
-export interface WsDegradedEvent {
-  /** Consecutive failed attempts. */
-  readonly failures: number;
-  /** The last failure. */
-  readonly error: KitError;
-}
-
-/** The client's events. */
-export interface WsClientEvents {
-  /** Every state transition. */
-  state: WsStateChange;
-  /** Non-fatal problems: malformed frames, schema mismatches, failed resyncs, late subscribe acks. */
-  error: KitError;
-  /** A sequence gap on a stream. */
-  gap: WsGapEvent;
-  /** A stream back in order after a gap. */
-  resynced: WsResyncedEvent;
-  /** Too many failed attempts in a row. */
-  degraded: WsDegradedEvent;
-  /** A message no stream, ack or request claimed. */
-  message: unknown;
-}
-
-/** Options for {@link WsClient.send}. */
-export interface WsSendOptions {
-  /** Queue while not live (needs the `outboundQueue` option) instead of failing fast. @default false */
-  queue?: boolean;
-}
-
-/** Options for {@link WsClient.request}. */
-export interface WsRequestOptions {
-  /** Whether an inbound message is the reply. */
-  match: (message: unknown) => boolean;
-  /** Reply timeout, in milliseconds. @default the client's `requestTimeoutMs` */
-  timeoutMs?: number;
-  /** Abandons the wait (the request may still execute: outcome `unknown`). @default undefined */
-  signal?: AbortSignal;
-}
-
-/** A reliable WebSocket client. Create it with {@link createWsClient}. */
-export interface WsClient {
-  /** The current state. */
-  readonly state: WsState;
-  /** Starts connecting (no-op unless `idle`). */
-  connect(): void;
-  /** Resolves when live (at once if live now); rejects with the error if the client fails or is closed first. */
-  ready(options?: { signal?: AbortSignal }): Promise<void>;
-  /** Registers a consumer of `channel`; the channel is subscribed now if live, else on the next connect. */
-  subscribe<T = unknown>(channel: string, options?: WsSubscribeOptions<T>): WsStream<T>;
-  /** Sends a message when live; fails fast with `protocol.not_connected` otherwise (unless queued). Waits while the socket's buffer is above the high-water mark. */
-  send(message: unknown, options?: WsSendOptions): Promise<void>;
-  /** Sends `message` and resolves with the first inbound message `match` accepts. */
-  request<R = unknown>(message: unknown, options: WsRequestOptions): Promise<R>;
-  /** Listens to an event; returns the function that stops listening. */
-  on<K extends keyof WsClientEvents>(event: K, listener: (payload: WsClientEvents[K]) => void): Unsubscribe;
-  /** Closes for good: consumers end, pending requests and queued sends are rejected. */
-  close(): Promise<void>;
-}
 
 interface StreamState {
   consumers: Set<Consumer<unknown>>;
@@ -99,28 +41,6 @@ interface Session {
 }
 
 const RESOLVED = Promise.resolve();
-
-function decodeDefault(data: string | ArrayBuffer): unknown {
-  return JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
-}
-
-/** The close code Node `ws` used when it rejected an inbound frame itself (its `WS_ERR_*` errors). */
-function localCloseCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 1009;
-  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
-  return 1002;
-}
-
-function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return '[invalid url]';
-  }
-}
 
 /**
  * Creates a reliable WebSocket client: states, heartbeat and data watchdog, reconnect with full
