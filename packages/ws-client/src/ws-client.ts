@@ -309,7 +309,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
 
   function onSubscribeTimeout(s: Session, batch: RegistryEntry<StreamState>[], initial: boolean): void {
     if (session !== s) return;
-    const late = batch.filter((entry) => entry.pending);
+    const late = batch.filter((entry) => entry.pending && registry.get(entry.subscription.channel) === entry);
     if (late.length === 0) return;
     const error = new KitError('timeout.subscribe_ack', {
       message: `No acknowledgement within ${o.subscribeTimeoutMs} ms for ${late.length} subscription(s)`,
@@ -605,6 +605,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
     if (wasAcked && machine.state === 'live' && protocol.unsubscribeMessage) {
       sendControl(protocol.unsubscribeMessage([entry.subscription]));
     }
+    // The last unacknowledged channel may just have gone.
+    if (session && machine.state === 'subscribing') maybeLive(session, 'subscriptions settled');
   }
 
   // --- outbound -----------------------------------------------------------------------------
@@ -723,8 +725,11 @@ export function createWsClient(options: WsClientOptions): WsClient {
       if (created) {
         if (entry.state.idleTimeoutMs !== undefined) watchdog.watch(channel, entry.state.idleTimeoutMs);
         const s = session;
-        if (s && machine.state === 'live') {
-          void subscribeEntries(s, [entry], false).catch((error) => {
+        // While `subscribing`, the resubscription batch was already taken: send this one too, and
+        // let its ack count towards `live` (a timeout then reconnects, as for the batch).
+        const state = machine.state;
+        if (s && (state === 'live' || state === 'subscribing')) {
+          void subscribeEntries(s, [entry], state === 'subscribing').catch((error) => {
             if (session === s) emitError(classifyError(error));
           });
         }

@@ -97,6 +97,25 @@ describe('ws-client lifecycle', () => {
     await expect(client.send({ op: 'x' })).rejects.toMatchObject({ code: 'protocol.not_connected' });
   });
 
+  it('a channel added while subscribing is sent too and counted before live; one dropped then does not block live', async () => {
+    server = await createWsFaultServer();
+    client = createWsClient({ url: server.url });
+    client.subscribe('a', { onMessage: () => {} });
+    const doomed = client.subscribe('b', { onMessage: () => {} });
+    const off = client.on('state', (change) => {
+      if (change.to !== 'subscribing') return;
+      off();
+      client!.subscribe('late', { onMessage: () => {} });
+      doomed.unsubscribe();
+    });
+    client.connect();
+    await client.ready();
+    const connection = server.connections[0]!;
+    expect(connection.subscribeRequests.get('a')).toBe(1);
+    expect(connection.subscribeRequests.get('late')).toBe(1);
+    expect(server.connections).toHaveLength(1);
+  });
+
   it('unsubscribing while down edits only the registry', async () => {
     server = await createWsFaultServer();
     client = createWsClient({ url: server.url, random: () => 0 });
