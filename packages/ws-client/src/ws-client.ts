@@ -600,9 +600,10 @@ export function createWsClient(options: WsClientOptions): WsClient {
     const entry = registry.get(consumer.channel);
     if (!entry?.state.consumers.delete(consumer as unknown as Consumer<unknown>)) return;
     if (entry.state.consumers.size > 0) return;
-    const wasAcked = entry.acked;
+    // Acked or still awaiting its ack: either way the server holds (or will hold) the subscription.
+    const serverHasIt = entry.acked || entry.pending;
     removeStream(consumer.channel);
-    if (wasAcked && machine.state === 'live' && protocol.unsubscribeMessage) {
+    if (serverHasIt && machine.state === 'live' && protocol.unsubscribeMessage) {
       sendControl(protocol.unsubscribeMessage([entry.subscription]));
     }
     // The last unacknowledged channel may just have gone.
