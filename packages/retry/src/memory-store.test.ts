@@ -60,4 +60,18 @@ describe('createMemoryStore', () => {
     expect(store.take('k', windows, [2]).granted).toBe(1);
     expect(store.take('k', windows, [1]).granted).toBe(0);
   });
+
+  it('tryTake takes one weight from every window or none, and nothing while blocked', () => {
+    const clock = manualClock();
+    const store = createMemoryStore({ clock });
+    expect(store.tryTake('k', windows, 8)).toBe(true);
+    expect(store.tryTake('k', windows, 3)).toBe(false);
+    // The refused 3 took nothing: 2 tokens are left in the second window's view too.
+    expect(store.take('k', windows, [2])).toEqual({ granted: 1, retryInMs: 0 });
+    clock.advance(1000);
+    store.block('k', 500);
+    expect(store.tryTake('k', windows, 1)).toBe(false);
+    clock.advance(500);
+    expect(store.tryTake('k', windows, 1)).toBe(true);
+  });
 });

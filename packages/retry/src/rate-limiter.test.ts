@@ -76,6 +76,38 @@ describe('createRateLimiter', () => {
     expect(t.done[0]?.at).toBe(800);
   });
 
+  it('grants an uncontended acquisition without queueing, but never ahead of a waiter', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 10, intervalMs: 1000 }] });
+    // Tokens available and nobody waiting: granted before any timer or store round trip.
+    let granted = false;
+    void limiter.acquire(4).then(() => {
+      granted = true;
+    });
+    await Promise.resolve();
+    expect(granted).toBe(true);
+    expect(limiter.queueSize).toBe(0);
+    const t = track(Date.now());
+    const heavy = t.add('heavy', limiter.acquire(10));
+    expect(limiter.queueSize).toBe(1);
+    // 6 tokens are there, but the heavy waiter is first in line.
+    const light = t.add('light', limiter.acquire(1));
+    expect(limiter.queueSize).toBe(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all([heavy, light]);
+    expect(t.done.map((d) => d.id)).toEqual(['heavy', 'light']);
+  });
+
+  it('does not take the fast path while paused', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 1000 }] });
+    limiter.pauseUntil(Date.now() + 500);
+    const t = track(Date.now());
+    const pending = t.add('a', limiter.acquire());
+    expect(limiter.queueSize).toBe(1);
+    await vi.advanceTimersByTimeAsync(500);
+    await pending;
+    expect(t.done).toEqual([{ id: 'a', at: 500 }]);
+  });
+
   it('rejects with rate_limit.queue_full when the queue is full', async () => {
     const limiter = createRateLimiter({ limits: [{ tokens: 1, intervalMs: 1000 }], maxQueueSize: 2 });
     const first = limiter.acquire();

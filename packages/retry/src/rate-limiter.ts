@@ -1,7 +1,7 @@
 import { isKitError, KitError, parseExplicitRetryAfter, parseRetryAfter } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
-import { createMemoryStore } from './memory-store';
+import { createMemoryStore, type MemoryStore } from './memory-store';
 import { parseRateLimitHeaders, type RateLimitObservation } from './rate-limit-headers';
 import type { RateLimitWindow, TakeResult } from './rate-limit-store';
 import {
@@ -44,6 +44,9 @@ interface Waiter {
 /** Most waiters served by one store call. */
 const MAX_BATCH = 64;
 
+/** What an uncontended acquire returns: settled already, shared (a settled promise cannot change). */
+const GRANTED: Promise<void> = Promise.resolve();
+
 const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
 
@@ -78,6 +81,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const config = { ...DEFAULT_RATE_LIMITER_OPTIONS, ...withoutUndefined(options) };
   const clock = options.clock ?? systemClock;
   const store = options.store ?? createMemoryStore({ clock });
+  // A store that can answer a single acquisition synchronously (the memory store) lets an
+  // uncontended acquire skip the queue and the pump entirely.
+  const tryTake =
+    typeof (store as Partial<MemoryStore>).tryTake === 'function' ? (store as MemoryStore) : undefined;
   const logger = options.logger ?? noopLogger;
   const limits = config.limits;
   if (limits.length === 0 || limits.some((w) => !(w.tokens > 0) || !(w.intervalMs > 0))) {
@@ -185,6 +192,15 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         );
       }
       if (signal?.aborted) return Promise.reject(abortError(signal));
+      // Fast path: nobody waiting, no pause, and the tokens are there now. FIFO holds, since only an
+      // empty queue may be overtaken; a store failure falls through to the queue, which reports it.
+      if (tryTake !== undefined && queue.length === 0 && !pumping && pausedUntil <= clock.now()) {
+        try {
+          if (tryTake.tryTake(config.key, limits, weight)) return GRANTED;
+        } catch {
+          // Handled by the queued path below.
+        }
+      }
       if (queue.length >= config.maxQueueSize) {
         return Promise.reject(
           new KitError('rate_limit.queue_full', {

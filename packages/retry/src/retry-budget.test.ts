@@ -33,4 +33,13 @@ describe('createRetryBudget', () => {
     expect(budget.available('a')).toBe(10);
     expect(budget.available('c')).toBe(5);
   });
+
+  it('keeps a drained host remembered while many healthy hosts succeed (full buckets take no slot)', () => {
+    const budget = createRetryBudget({ capacity: 10, retryCost: 5, maxKeys: 2 });
+    budget.tryAcquire('down.example', 'retry');
+    budget.tryAcquire('down.example', 'retry');
+    for (let i = 0; i < 100; i++) budget.recordSuccess(`healthy-${i}.example`);
+    expect(budget.available('down.example')).toBe(0);
+    expect(budget.tryAcquire('down.example', 'retry')).toBe(false);
+  });
 });

@@ -48,28 +48,34 @@ export interface RetryBudget {
  */
 export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget {
   const config = { ...DEFAULT_RETRY_BUDGET_OPTIONS, ...withoutUndefined(options) };
+  // Only keys below capacity are stored: a full bucket and a forgotten one are the same, so the
+  // common case (successes on a healthy host) touches the map once and the map stays small.
   // A Map keeps insertion order: re-inserting on use makes the first key the least recently used.
   const tokens = new Map<string, number>();
-  const read = (key: string): number => {
-    const value = tokens.get(key) ?? config.capacity;
+  const store = (key: string, value: number): void => {
     tokens.delete(key);
+    if (value >= config.capacity) return;
     tokens.set(key, value);
     if (tokens.size > config.maxKeys) {
       const oldest = tokens.keys().next().value;
       if (oldest !== undefined) tokens.delete(oldest);
     }
-    return value;
   };
   return {
     tryAcquire(key, kind) {
       const cost = kind === 'timeout' ? config.timeoutRetryCost : config.retryCost;
-      const value = read(key);
-      if (value < cost) return false;
-      tokens.set(key, value - cost);
+      const value = tokens.get(key) ?? config.capacity;
+      if (value < cost) {
+        store(key, value);
+        return false;
+      }
+      store(key, value - cost);
       return true;
     },
     recordSuccess(key) {
-      tokens.set(key, Math.min(config.capacity, read(key) + config.successReward));
+      const value = tokens.get(key);
+      if (value === undefined) return;
+      store(key, Math.min(config.capacity, value + config.successReward));
     },
     available(key) {
       return tokens.get(key) ?? config.capacity;

@@ -357,4 +357,70 @@ describe('createRetryPolicy', () => {
     );
     expect(result).toMatchObject({ ok: true, value: 'ok' });
   });
+
+  it('leaves no timer behind after a success, a failure or a timed-out attempt', async () => {
+    const policy = createRetryPolicy({ attemptTimeoutMs: 200, maxAttempts: 1 });
+    const controller = new AbortController();
+    await policy.execute(async () => 'ok', { signal: controller.signal });
+    expect(vi.getTimerCount()).toBe(0);
+    await runFake(
+      policy.execute(async () => {
+        throw unavailable();
+      }),
+    );
+    expect(vi.getTimerCount()).toBe(0);
+    const hung = await runFake(policy.execute(() => new Promise<never>(() => {})));
+    expect(isKitError((hung as { error: unknown }).error, 'timeout.attempt')).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('an injected clock drives the attempt timeout and the deadline (no real or fake timer used)', async () => {
+    let now = 0;
+    const sleepers: Array<{ at: number; resolve: () => void }> = [];
+    const clock = {
+      now: () => now,
+      sleep: (ms: number, signal?: AbortSignal) =>
+        new Promise<void>((resolve, reject) => {
+          const sleeper = { at: now + ms, resolve };
+          sleepers.push(sleeper);
+          signal?.addEventListener('abort', () => {
+            sleepers.splice(sleepers.indexOf(sleeper), 1);
+            reject(signal.reason);
+          });
+        }),
+    };
+    const advance = async (ms: number) => {
+      now += ms;
+      for (const sleeper of sleepers.filter((s) => s.at <= now)) {
+        sleepers.splice(sleepers.indexOf(sleeper), 1);
+        sleeper.resolve();
+      }
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    const policy = createRetryPolicy({ clock, attemptTimeoutMs: 300, deadlineMs: 500, random: () => 0 });
+    const signals: AbortSignal[] = [];
+    const pending = policy
+      .execute(
+        ({ signal }) => {
+          signals.push(signal);
+          return new Promise<never>(() => {});
+        },
+        { shouldRetry: (e) => shouldRetry(e, { method: 'GET' }) },
+      )
+      .catch((error: unknown) => error);
+    await advance(0);
+    expect(vi.getTimerCount()).toBe(0);
+    await advance(300);
+    expect(isKitError(signals[0]?.reason, 'timeout.attempt')).toBe(true);
+    // The retry waits its backoff on the same clock, then the deadline cuts the second attempt.
+    for (let i = 0; i < 50 && signals.length < 2; i++) await advance(1);
+    expect(signals).toHaveLength(2);
+    await advance(500);
+    const error = (await pending) as KitError;
+    expect(isKitError(error, 'timeout.deadline')).toBe(true);
+    expect(error.attempts).toBe(2);
+    expect(error.outcome).toBe('unknown');
+    expect(signals[1]?.reason).toBe(error);
+    expect(sleepers).toHaveLength(0);
+  });
 });

@@ -2,10 +2,7 @@ import { classifyError, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
 import { createAttemptGuard } from './attempt-guards';
-import { createBackoff } from './backoff';
-import { startTimer } from './clock-timer';
-import { combineSignals } from './combine-signals';
-import { raceAbort } from './race-abort';
+import { type Backoff, createBackoff } from './backoff';
 import { createRetryBudget } from './retry-budget';
 import {
   type AttemptContext,
@@ -17,6 +14,7 @@ import {
   type RetryEvent,
   type RetryPolicyOptions,
 } from './retry-policy-options';
+import { runAttempt } from './run-attempt';
 import { systemClock } from './system-clock';
 import { withoutUndefined } from './without-undefined';
 
@@ -27,6 +25,22 @@ export interface RetryPolicy {
    * passes. Rejects with a KitError carrying `attempts` and `totalDelayMs`.
    */
   execute<T>(fn: (ctx: AttemptContext) => Promise<T>, options?: ExecuteOptions): Promise<T>;
+}
+
+/**
+ * Calls the operation on the next microtask, never synchronously inside `execute` (callers and
+ * their tests may rely on `execute` returning before the operation starts), turning a synchronous
+ * throw into a rejection and any rejection into a KitError (so the circuit breaker, when there is
+ * one, judges classified errors).
+ */
+function callOperation<T>(fn: (ctx: AttemptContext) => Promise<T>, ctx: AttemptContext): Promise<T> {
+  return STARTED.then(() => fn(ctx)).catch(toKitError);
+}
+
+const STARTED: Promise<void> = Promise.resolve();
+
+function toKitError(raw: unknown): never {
+  throw isKitError(raw) ? raw : classifyError(raw);
 }
 
 /** The policy's default retry rule for operations it knows nothing about (no method). */
@@ -69,11 +83,8 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
       const userSignal = callOptions.signal;
       const retryRule = callOptions.shouldRetry ?? defaultShouldRetry;
       const budgetKey = callOptions.budgetKey ?? 'default';
-      const backoff = createBackoff({
-        initialDelayMs: config.initialDelayMs,
-        maxDelayMs: config.maxDelayMs,
-        random,
-      });
+      // Created on the first failure: a call that succeeds at once never needs one.
+      let backoff: Backoff | undefined;
       const deadlineAt = clock.now() + config.deadlineMs;
       let attempts = 0;
       let totalDelayMs = 0;
@@ -101,116 +112,98 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         return error;
       };
 
-      const deadline = new AbortController();
-      let inAttempt = false;
-      const cancelDeadline = startTimer(clock, config.deadlineMs, () =>
-        deadline.abort(deadlineError(lastError, inAttempt)),
-      );
-      // User signal + deadline: what every backoff sleep listens to.
-      const callSignal = combineSignals([userSignal, deadline.signal]);
-      try {
-        if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
-        for (;;) {
-          attempts++;
-          const timeLeftMs = deadlineAt - clock.now();
-          if (timeLeftMs <= 0) throw giveUp(deadlineError(lastError, false), 'deadline');
-          const attemptTimeoutMs = Math.min(config.attemptTimeoutMs, timeLeftMs);
-          const attemptTimer = new AbortController();
-          // An attempt cut short by the deadline ends the call with timeout.deadline, whichever of
-          // the two timers the clock happens to fire first.
-          const cutByDeadline = timeLeftMs <= config.attemptTimeoutMs;
-          const cancelAttemptTimer = startTimer(clock, attemptTimeoutMs, () => {
-            if (cutByDeadline) {
-              deadline.abort(deadlineError(lastError, true));
-              return;
-            }
-            attemptTimer.abort(
-              new KitError('timeout.attempt', {
-                message: `Attempt ${attempts} timed out after ${attemptTimeoutMs} ms`,
-                attempts,
-                outcome: 'unknown',
-              }),
-            );
+      if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
+      for (;;) {
+        attempts++;
+        const timeLeftMs = deadlineAt - clock.now();
+        if (timeLeftMs <= 0) throw giveUp(deadlineError(lastError, false), 'deadline');
+        const attemptTimeoutMs = Math.min(config.attemptTimeoutMs, timeLeftMs);
+        // One timer serves the attempt timeout and the deadline: whichever is sooner. An attempt
+        // cut short by the deadline ends the call with timeout.deadline. The reasons are built
+        // only when the timer fires, never on the success path.
+        const cutByDeadline = timeLeftMs <= config.attemptTimeoutMs;
+        let deadlineHit: KitError | undefined;
+        let attemptTimedOut: KitError | undefined;
+        const onTimeout = (): KitError => {
+          if (cutByDeadline) {
+            deadlineHit = deadlineError(lastError, true);
+            return deadlineHit;
+          }
+          attemptTimedOut = new KitError('timeout.attempt', {
+            message: `Attempt ${attempts} timed out after ${attemptTimeoutMs} ms`,
+            attempts,
+            outcome: 'unknown',
           });
-          const attemptSignal = combineSignals([callSignal.signal, attemptTimer.signal]);
-          const ctx: AttemptContext = {
-            attempt: attempts,
-            signal: attemptSignal.signal,
-            deadlineAt,
-            timeLeftMs,
-            attemptTimeoutMs,
-          };
-          let error: KitError;
-          try {
-            // Classified inside the guard, so the circuit breaker judges KitErrors, not raw errors.
-            const run = () =>
-              Promise.resolve()
-                .then(() => fn(ctx))
-                .catch((raw: unknown) => {
-                  throw isKitError(raw) ? raw : classifyError(raw);
-                });
-            inAttempt = true;
-            const result = await raceAbort(guard(run, ctx.signal), ctx.signal);
-            budget?.recordSuccess(budgetKey);
-            return result;
-          } catch (thrown) {
-            if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
-            if (deadline.signal.aborted) throw giveUp(abortError(deadline.signal), 'deadline');
-            error = attemptTimer.signal.aborted
-              ? abortError(attemptTimer.signal)
-              : isKitError(thrown)
-                ? thrown
-                : classifyError(thrown);
-          } finally {
-            inAttempt = false;
-            attemptSignal.dispose();
-            cancelAttemptTimer();
-          }
-          lastError = error;
-
-          if (!retryRule(error, ctx)) throw giveUp(error, 'not_retryable');
-          if (attempts >= config.maxAttempts) throw giveUp(error, 'max_attempts');
-          let delayMs = backoff.next();
-          const now = clock.now();
-          if (error.retryAfterMs !== undefined) {
-            if (error.retryAfterMs > config.maxRetryAfterMs || now + error.retryAfterMs >= deadlineAt) {
-              const tooLong = new KitError('rate_limit.exceeded', {
-                message: `The server asked to wait ${error.retryAfterMs} ms, beyond ${
-                  error.retryAfterMs > config.maxRetryAfterMs ? 'maxRetryAfterMs' : 'the deadline'
-                }`,
-                cause: error,
-                retryAfterMs: error.retryAfterMs,
-                ...(error.status === undefined ? {} : { status: error.status }),
-                ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-                ...(error.method === undefined ? {} : { method: error.method }),
-                ...(error.path === undefined ? {} : { path: error.path }),
-                ...(error.outcome === undefined ? {} : { outcome: error.outcome }),
-              });
-              throw giveUp(tooLong, 'retry_after_too_long');
-            }
-            const jitterMs =
-              random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, error.retryAfterMs * RETRY_AFTER_JITTER_RATIO);
-            delayMs = Math.max(delayMs, Math.ceil(error.retryAfterMs + jitterMs));
-          }
-          // The deadline wins: a wait that ends past it would only lead to a cut-off attempt.
-          if (now + delayMs >= deadlineAt) throw giveUp(deadlineError(error, false), 'deadline');
-          if (budget && !budget.tryAcquire(budgetKey, error.category === 'timeout' ? 'timeout' : 'retry')) {
-            throw giveUp(error, 'budget_exhausted');
-          }
-          const event: RetryEvent = { attempt: attempts, delayMs, error };
-          callHook('onRetry', options.onRetry, event);
-          callHook('onRetry', callOptions.onRetry, event);
-          try {
-            await clock.sleep(delayMs, callSignal.signal);
-          } catch {
-            if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
-            throw giveUp(deadlineError(error, false), 'deadline');
-          }
-          totalDelayMs += delayMs;
+          return attemptTimedOut;
+        };
+        const controller = new AbortController();
+        const ctx: AttemptContext = {
+          attempt: attempts,
+          signal: controller.signal,
+          deadlineAt,
+          timeLeftMs,
+          attemptTimeoutMs,
+        };
+        let error: KitError;
+        try {
+          // Classified inside the guard, so the circuit breaker judges KitErrors, not raw errors.
+          const result = await runAttempt(clock, controller, attemptTimeoutMs, userSignal, onTimeout, () =>
+            guard(() => callOperation(fn, ctx), ctx.signal),
+          );
+          budget?.recordSuccess(budgetKey);
+          return result;
+        } catch (thrown) {
+          if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
+          if (deadlineHit !== undefined) throw giveUp(deadlineHit, 'deadline');
+          error = attemptTimedOut ?? (isKitError(thrown) ? thrown : classifyError(thrown));
         }
-      } finally {
-        callSignal.dispose();
-        cancelDeadline();
+        lastError = error;
+
+        if (!retryRule(error, ctx)) throw giveUp(error, 'not_retryable');
+        if (attempts >= config.maxAttempts) throw giveUp(error, 'max_attempts');
+        backoff ??= createBackoff({
+          initialDelayMs: config.initialDelayMs,
+          maxDelayMs: config.maxDelayMs,
+          random,
+        });
+        let delayMs = backoff.next();
+        const now = clock.now();
+        if (error.retryAfterMs !== undefined) {
+          if (error.retryAfterMs > config.maxRetryAfterMs || now + error.retryAfterMs >= deadlineAt) {
+            const tooLong = new KitError('rate_limit.exceeded', {
+              message: `The server asked to wait ${error.retryAfterMs} ms, beyond ${
+                error.retryAfterMs > config.maxRetryAfterMs ? 'maxRetryAfterMs' : 'the deadline'
+              }`,
+              cause: error,
+              retryAfterMs: error.retryAfterMs,
+              ...(error.status === undefined ? {} : { status: error.status }),
+              ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+              ...(error.method === undefined ? {} : { method: error.method }),
+              ...(error.path === undefined ? {} : { path: error.path }),
+              ...(error.outcome === undefined ? {} : { outcome: error.outcome }),
+            });
+            throw giveUp(tooLong, 'retry_after_too_long');
+          }
+          const jitterMs =
+            random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, error.retryAfterMs * RETRY_AFTER_JITTER_RATIO);
+          delayMs = Math.max(delayMs, Math.ceil(error.retryAfterMs + jitterMs));
+        }
+        // The deadline wins: a wait that ends past it would only lead to a cut-off attempt.
+        if (now + delayMs >= deadlineAt) throw giveUp(deadlineError(error, false), 'deadline');
+        if (budget && !budget.tryAcquire(budgetKey, error.category === 'timeout' ? 'timeout' : 'retry')) {
+          throw giveUp(error, 'budget_exhausted');
+        }
+        const event: RetryEvent = { attempt: attempts, delayMs, error };
+        callHook('onRetry', options.onRetry, event);
+        callHook('onRetry', callOptions.onRetry, event);
+        // The wait ends before the deadline (checked above), so only the caller can cut it short.
+        try {
+          await clock.sleep(delayMs, userSignal);
+        } catch {
+          if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
+          throw giveUp(deadlineError(error, false), 'deadline');
+        }
+        totalDelayMs += delayMs;
       }
     },
   };
