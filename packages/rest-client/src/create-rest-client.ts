@@ -220,13 +220,19 @@ export function createRestClient(options: RestClientOptions): RestClient {
       requestIdHeaders: options.requestIdHeaders,
     }),
   );
-  if (limiter !== undefined) steps.push(createRateLimitStep({ limiter, hooks, logger, now: clockNow }));
+  if (limiter !== undefined || hooks.onRateLimit !== undefined) {
+    steps.push(createRateLimitStep({ limiter, hooks, logger, now: clockNow }));
+  }
   if (options.auth !== undefined) steps.push(createAuthStep({ auth: options.auth }));
   if (debug || hooks.onRequest !== undefined || hooks.onResponse !== undefined) {
     steps.push(createLoggingStep({ logger, hooks, debug }));
   }
   const instance =
-    options.axios ?? axios.create(options.adapter === undefined ? {} : { adapter: options.adapter });
+    options.axios ??
+    axios.create({
+      maxRedirects: options.maxRedirects ?? DEFAULT_REST_CLIENT_OPTIONS.maxRedirects,
+      ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+    });
   const useOwnAgents =
     options.adapter === undefined &&
     instance.defaults.httpAgent === undefined &&

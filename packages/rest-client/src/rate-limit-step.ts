@@ -1,6 +1,6 @@
 import type { Logger } from '@kit/logger';
 import { callHook } from './call-hook';
-import type { PipelineStep } from './pipeline';
+import type { PipelineRequest, PipelineResponse, PipelineStep } from './pipeline';
 import type { RateLimiterLike, RestClientHooks } from './rest-client-options';
 
 /** Name of the rate-limit step. */
@@ -8,8 +8,8 @@ export const RATE_LIMIT_STEP = 'rateLimit';
 
 /** Options for {@link createRateLimitStep}. */
 export interface RateLimitStepOptions {
-  /** The limiter (@kit/retry's `createRateLimiter()`). */
-  limiter: RateLimiterLike;
+  /** The limiter (@kit/retry's `createRateLimiter()`); without one the step only reports 429s. @default undefined */
+  limiter?: RateLimiterLike;
   /** `onRateLimit` is called when the call waited or got a 429. */
   hooks: RestClientHooks;
   /** Where hook failures are logged. */
@@ -27,9 +27,27 @@ export interface RateLimitStepOptions {
 export function createRateLimitStep(options: RateLimitStepOptions): PipelineStep {
   const { limiter, hooks, logger } = options;
   const now = options.now ?? Date.now;
+  const report = (request: PipelineRequest, response: PipelineResponse) => {
+    if (hooks.onRateLimit === undefined) return;
+    callHook(logger, 'onRateLimit', hooks.onRateLimit, {
+      method: request.method,
+      path: request.path,
+      endpoint: request.pathTemplate,
+      attempt: request.attempt,
+      idempotencyKey: request.idempotencyKey,
+      waitedMs: 0,
+      status: response.status,
+      rateLimit: response.rateLimit,
+    });
+  };
   return {
     name: RATE_LIMIT_STEP,
     async send(request, next) {
+      if (limiter === undefined) {
+        const response = await next(request);
+        if (response.status === 429) report(request, response);
+        return response;
+      }
       const started = now();
       await limiter.acquire(request.weight, { signal: request.attemptSignal ?? request.signal });
       const waitedMs = now() - started;
@@ -47,18 +65,7 @@ export function createRateLimitStep(options: RateLimitStepOptions): PipelineStep
       }
       const response = await next(request);
       limiter.observe({ status: response.status, headers: response.headers });
-      if (response.status === 429 && hooks.onRateLimit !== undefined) {
-        callHook(logger, 'onRateLimit', hooks.onRateLimit, {
-          method: request.method,
-          path: request.path,
-          endpoint: request.pathTemplate,
-          attempt: request.attempt,
-          idempotencyKey: request.idempotencyKey,
-          waitedMs: 0,
-          status: response.status,
-          rateLimit: response.rateLimit,
-        });
-      }
+      if (response.status === 429) report(request, response);
       return response;
     },
   };

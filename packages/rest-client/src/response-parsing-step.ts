@@ -17,7 +17,7 @@ function schemaError(
   code: 'schema.html_error_page' | 'schema.invalid_json' | 'schema.truncated_body',
   request: PipelineRequest,
   response: PipelineResponse,
-  extra: { retryable?: boolean; cause?: unknown; retryAfterMs?: number; details?: unknown } = {},
+  extra: { cause?: unknown; details?: unknown } = {},
 ): KitError {
   const what =
     code === 'schema.html_error_page'
@@ -36,10 +36,26 @@ function schemaError(
   });
 }
 
+/** A redirect the client did not follow (`maxRedirects` is 0 by default, to keep credentials on one host). */
+function redirectError(request: PipelineRequest, response: PipelineResponse): KitError {
+  const location = response.headers.location;
+  return new KitError('client.error', {
+    message: `${request.method} ${request.path}: the server redirected (HTTP ${response.status}) and redirects are not followed`,
+    hint: 'Update the base URL to the new location, or set `maxRedirects` if you trust the target host with your credentials.',
+    status: response.status,
+    requestId: response.requestId,
+    method: request.method,
+    path: request.path,
+    outcome: 'rejected',
+    // The query string of a Location may carry tokens; the origin and path are enough to act on.
+    details: { location: typeof location === 'string' ? location.split('?')[0] : undefined },
+  });
+}
+
 /**
  * Turns a raw response into data or a KitError, inside the retry loop (so an HTML 502 page is
- * retried): truncated bodies, HTML pages (`schema.html_error_page`, retryable as the status says),
- * malformed JSON, venue errors found by the error mapper (2xx bodies included), then statuses >= 400
+ * retried): truncated bodies, HTML pages (`schema.html_error_page` on a 2xx; on an error status the
+ * status decides the code and `details.bodyKind` is `'html'`), malformed JSON, venue errors found by the error mapper (2xx bodies included), then statuses >= 400
  * through @kit/errors' `classifyHttpResponse` (401 flavours, Retry-After, request id, outcome).
  */
 export function createResponseParsingStep(options: ResponseParsingStepOptions = {}): PipelineStep {
@@ -50,6 +66,9 @@ export function createResponseParsingStep(options: ResponseParsingStepOptions = 
       const response = await next(request);
       if (isTruncated(response.bodyText, response.headers)) {
         throw schemaError('schema.truncated_body', request, response);
+      }
+      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+        throw redirectError(request, response);
       }
       const body = parseResponseBody(response.bodyText, response.headers['content-type']);
       const failed = response.status >= 400;
@@ -69,19 +88,31 @@ export function createResponseParsingStep(options: ResponseParsingStepOptions = 
         if (mapped !== undefined) throw mapped;
       }
       if (failed) {
+        const html = body.kind === 'html';
         const error = classifyHttpResponse({
           status: response.status,
           headers: response.headers,
-          body: body.value,
+          // A proxy's HTML page says nothing a caller can use; keep it out of the error's details.
+          body: html ? undefined : body.value,
           method: request.method,
           path: request.path,
           requestIdHeaders,
         });
-        if (body.kind !== 'html') throw error;
-        throw schemaError('schema.html_error_page', request, response, {
-          retryable: error.retryable,
+        if (!html) throw error;
+        // The status decides the code (an nginx 429 page is still a rate limit, a 504 page still a
+        // gateway timeout); the HTML body is only noted, so dashboards counting codes stay right.
+        throw new KitError(error.code, {
+          message: `${error.message} (the body was an HTML page, typically from a proxy or load balancer)`,
+          status: error.status,
+          requestId: error.requestId,
           retryAfterMs: error.retryAfterMs,
-          cause: error,
+          method: error.method,
+          path: error.path,
+          outcome: error.outcome,
+          retryable: error.retryable,
+          hint: error.hint,
+          details: { bodyKind: 'html', contentType: response.headers['content-type'] },
+          cause: error.cause,
         });
       }
       if (body.kind === 'html') throw schemaError('schema.html_error_page', request, response);

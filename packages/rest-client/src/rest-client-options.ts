@@ -153,6 +153,13 @@ export interface RestClientOptions {
   adapter?: AxiosAdapter;
   /** The axios instance to send with (its interceptors run on every attempt). @default a new instance */
   axios?: AxiosInstance;
+  /**
+   * Redirects to follow. Off by default: axios strips only `Authorization`, `Cookie` and
+   * `Proxy-Authorization` on a cross-origin redirect, so API-key and signature headers would be
+   * sent to whatever host the redirect names. A 3xx then fails as a classified `client.error`.
+   * Ignored when `axios` is given (configure that instance yourself). @default 0
+   */
+  maxRedirects?: number;
 }
 
 /** Defaults of the scalar {@link RestClientOptions}. */
@@ -160,4 +167,5 @@ export const DEFAULT_REST_CLIENT_OPTIONS = {
   requestIdHeader: 'X-Request-Id',
   schemaMode: 'strict',
   headers: {},
-} as const satisfies Pick<RestClientOptions, 'requestIdHeader' | 'schemaMode' | 'headers'>;
+  maxRedirects: 0,
+} as const satisfies Pick<RestClientOptions, 'requestIdHeader' | 'schemaMode' | 'headers' | 'maxRedirects'>;

@@ -37,6 +37,20 @@ describe('rate limiting', () => {
     expect(response.rateLimit.headers['x-ratelimit-remaining']).toBe('42');
   });
 
+  it('reports a 429 through onRateLimit even without a client-side limiter', async () => {
+    server.setFaults([{ firstN: 1, fault: { type: 'rate_limit', retryAfter: { ms: 5 } } }]);
+    const events: RateLimitEvent[] = [];
+    const client = createRestClient({
+      baseUrl: `${server.url}/v1`,
+      logger: capture.logger,
+      retry: FAST_RETRY,
+      hooks: { onRateLimit: (event) => events.push(event) },
+    });
+    const response = await client.get('/quotes/AAPL');
+    expect(response.status).toBe(200);
+    expect(events.map((e) => [e.status, e.attempt])).toEqual([[429, 1]]);
+  });
+
   it('acquires each call’s weight before sending and reports the wait', async () => {
     const virtual = createVirtualClock();
     const limiter = createRateLimiter({ limits: [{ tokens: 3, intervalMs: 1_000 }], clock: virtual.clock });

@@ -66,18 +66,27 @@ describe('response bodies', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('classifies a proxy HTML 502 page as schema.html_error_page and retries it', async () => {
+  it('classifies a proxy HTML 502 page by its status, notes the HTML body, and retries it', async () => {
     server.setFaults([{ firstN: 1, fault: { type: 'html_error' } }]);
     const response = await client().get('/quotes/AAPL', { schema: Quote });
     expect(response.data.bid).toBe(1.5);
     server.setFaults([{ fault: { type: 'html_error', status: 502 } }]);
     const error = await failure(client().get('/quotes/AAPL'));
     expect([error.code, error.status, error.retryable, error.attempts]).toEqual([
-      'schema.html_error_page',
+      'server.bad_gateway',
       502,
       true,
       3,
     ]);
+    expect(error.details).toMatchObject({ bodyKind: 'html' });
+    expect(error.message).not.toContain('<html');
+    expect(JSON.stringify(error)).not.toContain('<html');
+  });
+
+  it('fails an HTML page served with 200 (a captive portal or wrong base URL) with schema.html_error_page', async () => {
+    server.setFaults([{ fault: { type: 'html_error', status: 200 } }]);
+    const error = await failure(client().get('/quotes/AAPL'));
+    expect([error.code, error.status]).toEqual(['schema.html_error_page', 200]);
     expect(error.message).not.toContain('<html');
   });
 
