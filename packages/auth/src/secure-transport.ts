@@ -19,6 +19,17 @@ const MAX_CACHED_ORIGINS = 256;
 const approvedOrigins = new Set<string>();
 const PLAIN_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[a-z0-9.\-:[\]]+(?=[/?#]|$)/i;
 
+/** The origin approved last: most clients talk to one host, so this is checked before anything else. */
+let lastApproved = '';
+
+/** Whether `url` is `origin` followed by nothing or by a path, query or fragment (`/`, `?`, `#`). */
+function startsWithOrigin(url: string, origin: string): boolean {
+  if (origin === '' || !url.startsWith(origin)) return false;
+  const next = url.charCodeAt(origin.length);
+  // NaN at the end of the string; 47 '/', 63 '?', 35 '#'.
+  return Number.isNaN(next) || next === 47 || next === 63 || next === 35;
+}
+
 /**
  * `scheme://authority` of `url` when it has only the plainest characters there (letters, digits,
  * `.`, `-`, `:`, `[`, `]`) and the authority ends at `/`, `?`, `#` or the end; otherwise undefined.
@@ -69,12 +80,17 @@ function checkParsed(url: string | URL): void {
  * ```
  */
 export function assertSecureTransport(url: string | URL): void {
+  if (typeof url === 'string' && startsWithOrigin(url, lastApproved)) return;
   const origin = typeof url === 'string' ? plainOrigin(url) : undefined;
-  if (origin !== undefined && approvedOrigins.has(origin)) return;
+  if (origin !== undefined && approvedOrigins.has(origin)) {
+    lastApproved = origin;
+    return;
+  }
   checkParsed(url);
   if (origin !== undefined) {
     // Bounded: a process talking to more origins than this just parses a little more often.
     if (approvedOrigins.size >= MAX_CACHED_ORIGINS) approvedOrigins.clear();
     approvedOrigins.add(origin);
+    lastApproved = origin;
   }
 }
