@@ -27,7 +27,7 @@ export interface RateLimitStepOptions {
 export function createRateLimitStep(options: RateLimitStepOptions): PipelineStep {
   const { limiter, hooks, logger } = options;
   const now = options.now ?? Date.now;
-  const report = (request: PipelineRequest, response: PipelineResponse) => {
+  const report = (request: PipelineRequest, waitedMs: number, response?: PipelineResponse) => {
     if (hooks.onRateLimit === undefined) return;
     callHook(logger, 'onRateLimit', hooks.onRateLimit, {
       method: request.method,
@@ -35,9 +35,9 @@ export function createRateLimitStep(options: RateLimitStepOptions): PipelineStep
       endpoint: request.pathTemplate,
       attempt: request.attempt,
       idempotencyKey: request.idempotencyKey,
-      waitedMs: 0,
-      status: response.status,
-      rateLimit: response.rateLimit,
+      waitedMs,
+      status: response?.status,
+      rateLimit: response?.rateLimit,
     });
   };
   return {
@@ -45,27 +45,16 @@ export function createRateLimitStep(options: RateLimitStepOptions): PipelineStep
     async send(request, next) {
       if (limiter === undefined) {
         const response = await next(request);
-        if (response.status === 429) report(request, response);
+        if (response.status === 429) report(request, 0, response);
         return response;
       }
       const started = now();
       await limiter.acquire(request.weight, { signal: request.attemptSignal ?? request.signal });
       const waitedMs = now() - started;
-      if (waitedMs > 0 && hooks.onRateLimit !== undefined) {
-        callHook(logger, 'onRateLimit', hooks.onRateLimit, {
-          method: request.method,
-          path: request.path,
-          endpoint: request.pathTemplate,
-          attempt: request.attempt,
-          idempotencyKey: request.idempotencyKey,
-          waitedMs,
-          status: undefined,
-          rateLimit: undefined,
-        });
-      }
+      if (waitedMs > 0) report(request, waitedMs);
       const response = await next(request);
       limiter.observe({ status: response.status, headers: response.headers });
-      if (response.status === 429) report(request, response);
+      if (response.status === 429) report(request, 0, response);
       return response;
     },
   };
