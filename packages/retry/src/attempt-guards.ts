@@ -16,8 +16,14 @@ import {
 } from './retry-policy-options';
 import { withoutUndefined } from './without-undefined';
 
-/** Runs one attempt through the opt-in cockatiel guards. @internal */
-export type AttemptGuard = <T>(run: () => Promise<T>, signal: AbortSignal) => Promise<T>;
+/**
+ * Runs one attempt through the opt-in cockatiel guards. Takes the holder of the signal, not the
+ * signal, so that without guards the signal is never read (and never created). @internal
+ */
+export type AttemptGuard = <T>(
+  run: () => Promise<T>,
+  attempt: { readonly signal: AbortSignal },
+) => Promise<T>;
 
 /**
  * Failures that say the host is unhealthy: retryable errors other than rate limits and
@@ -56,7 +62,8 @@ export function createAttemptGuard(
       })()
     : undefined;
   if (!breaker && !limit) return (run) => run();
-  return async (run, signal) => {
+  return async (run, attempt) => {
+    const signal = attempt.signal;
     const viaBreaker = breaker ? () => breaker.execute(run, signal) : run;
     try {
       return await (limit ? limit.execute(viaBreaker, signal) : viaBreaker());

@@ -423,4 +423,23 @@ describe('createRetryPolicy', () => {
     expect(signals[1]?.reason).toBe(error);
     expect(sleepers).toHaveLength(0);
   });
+
+  it('gives one signal per attempt, aborted with the timeout reason even when first read after it fired', async () => {
+    const policy = createRetryPolicy({ attemptTimeoutMs: 100, maxAttempts: 1 });
+    let late: AbortSignal | undefined;
+    const result = await runFake(
+      policy.execute(async (ctx) => {
+        // Reads the signal only once the attempt timed out.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        late = ctx.signal;
+        expect(ctx.signal).toBe(late);
+        return 'late';
+      }),
+    );
+    const error = (result as { error: KitError }).error;
+    expect(isKitError(error, 'timeout.attempt')).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(late?.aborted).toBe(true);
+    expect(late?.reason).toBe(error);
+  });
 });

@@ -14,7 +14,7 @@ import {
   type RetryEvent,
   type RetryPolicyOptions,
 } from './retry-policy-options';
-import { runAttempt } from './run-attempt';
+import { AttemptAbort, runAttempt } from './run-attempt';
 import { systemClock } from './system-clock';
 import { withoutUndefined } from './without-undefined';
 
@@ -136,10 +136,13 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
           });
           return attemptTimedOut;
         };
-        const controller = new AbortController();
+        const abort = new AttemptAbort();
         const ctx: AttemptContext = {
           attempt: attempts,
-          signal: controller.signal,
+          // A getter: an operation that never reads its signal costs no AbortController.
+          get signal() {
+            return abort.signal;
+          },
           deadlineAt,
           timeLeftMs,
           attemptTimeoutMs,
@@ -147,8 +150,8 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         let error: KitError;
         try {
           // Classified inside the guard, so the circuit breaker judges KitErrors, not raw errors.
-          const result = await runAttempt(clock, controller, attemptTimeoutMs, userSignal, onTimeout, () =>
-            guard(() => callOperation(fn, ctx), ctx.signal),
+          const result = await runAttempt(clock, abort, attemptTimeoutMs, userSignal, onTimeout, () =>
+            guard(() => callOperation(fn, ctx), ctx),
           );
           budget?.recordSuccess(budgetKey);
           return result;
