@@ -243,6 +243,40 @@ describe('createRateLimiter', () => {
     expect(late.done[0]?.at).toBe(50);
   });
 
+  it('reads rate-limit headers from every header shape, and ignores responses without any', () => {
+    const shapes = [
+      { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '3' },
+      new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '3' }),
+      new Map([
+        ['X-RateLimit-Remaining', '0'],
+        ['X-RateLimit-Reset', '3'],
+      ]),
+      [
+        ['x-ratelimit-remaining', '0'],
+        ['x-ratelimit-reset', '3'],
+      ] as const,
+      // Only get(): names cannot be listed, so every name is looked up as before.
+      {
+        get: (name: string) =>
+          ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '3' })[name.toLowerCase()],
+      },
+    ];
+    for (const headers of shapes) {
+      const limiter = createRateLimiter();
+      limiter.observe({ status: 200, headers: { 'content-type': 'application/json', date: 'x' } });
+      limiter.observe({ status: 503, headers: new Headers({ 'content-type': 'text/html' }) });
+      expect(limiter.pausedUntil).toBe(0);
+      limiter.observe({ status: 200, headers });
+      expect(limiter.pausedUntil - Date.now()).toBe(3000);
+    }
+    const binance = createRateLimiter({
+      limits: [{ tokens: 1200, intervalMs: 60_000 }],
+      usedWeightHeaders: { 'X-MBX-USED-WEIGHT-1M': 60_000 },
+    });
+    binance.observe({ status: 200, headers: { 'x-mbx-used-weight-1m': '1200' } });
+    expect(binance.pausedUntil).toBeGreaterThan(Date.now());
+  });
+
   it('never shortens a pause, and caps absurd resets at maxPauseMs', () => {
     const limiter = createRateLimiter({ maxPauseMs: 10_000 });
     limiter.pauseUntil(Date.now() + 5000);

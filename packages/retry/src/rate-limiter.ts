@@ -1,6 +1,7 @@
 import { isKitError, KitError, parseExplicitRetryAfter, parseRetryAfter } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
+import { listHeaderNames } from './header-names';
 import { createMemoryStore, type MemoryStore } from './memory-store';
 import { parseRateLimitHeaders, type RateLimitObservation } from './rate-limit-headers';
 import type { RateLimitWindow, TakeResult } from './rate-limit-store';
@@ -98,6 +99,20 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     const window = limits.find((w) => w.intervalMs === intervalMs);
     if (window) usedWeightHeaders[name] = { limit: window.tokens, intervalMs };
   }
+
+  const usedWeightNames = Object.keys(usedWeightHeaders).map((name) => name.toLowerCase());
+  /** Whether `headers` may say anything `observe` acts on (true when the names cannot be listed). */
+  const mayLimit = (headers: RateLimitResponse['headers']): boolean => {
+    const names = listHeaderNames(headers);
+    if (names === undefined) return true;
+    return names.some(
+      (name) =>
+        name.startsWith('x-ratelimit') ||
+        name.startsWith('ratelimit') ||
+        name.startsWith('retry-after') ||
+        usedWeightNames.includes(name),
+    );
+  };
 
   const queue: Waiter[] = [];
   let pumping = false;
@@ -242,6 +257,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       options.onPause?.({ untilMs: until, reason });
     },
     observe({ status, headers }) {
+      // The common case, a success without a single rate-limit header, costs one pass over the names.
+      if (status !== 429 && status !== 418 && !mayLimit(headers)) return;
       const now = clock.now();
       const observations = parseRateLimitHeaders(headers, { nowMs: now, usedWeightHeaders });
       // Only an explicit Retry-After / retry-after-ms: many APIs send a reset on every response.
