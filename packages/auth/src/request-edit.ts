@@ -11,8 +11,9 @@ export function withHeader(
 ): Record<string, string> {
   const lower = name.toLowerCase();
   const next: Record<string, string> = {};
-  for (const [key, existing] of Object.entries(headers)) {
-    if (key.toLowerCase() !== lower) next[key] = existing;
+  // for...in over own keys: no entry arrays per header (this runs on every attempt).
+  for (const key in headers) {
+    if (Object.hasOwn(headers, key) && key.toLowerCase() !== lower) next[key] = headers[key] as string;
   }
   next[name] = value;
   return next;
