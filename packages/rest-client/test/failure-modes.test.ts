@@ -1,0 +1,248 @@
+// Failure modes from DESIGN §4 that no other test in this package injects end to end
+// (see docs/failure-modes.md, which links every failure mode to the test that proves it).
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiKeyAuth } from '@kit/auth';
+import { BINANCE_ERROR_MAP, createVendorErrorMapper, isKitError, type KitError } from '@kit/errors';
+import { createFaultServer, type FaultServer } from '@kit/testing';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRestClient, type RestClientOptions } from '../src/index';
+import { createLogCapture, createVirtualClock, FAST_RETRY, TEST_SECRETS } from './support';
+
+const capture = createLogCapture();
+let server: FaultServer;
+let orders = 0;
+
+beforeEach(async () => {
+  orders = 0;
+  server = await createFaultServer({
+    routes: [
+      { method: 'GET', path: '/v1/account', handler: { json: { id: 'acc-1' } } },
+      { method: 'PUT', path: '/v1/settings', handler: { json: { ok: true } } },
+      { method: 'DELETE', path: '/v1/orders/:id', handler: { status: 204 } },
+      {
+        method: 'POST',
+        path: '/v1/orders',
+        sideEffect: true,
+        handler: () => ({ status: 201, json: { id: `ord-${++orders}` } }),
+      },
+      {
+        method: 'PATCH',
+        path: '/v1/orders/:id',
+        sideEffect: true,
+        handler: () => ({ json: { id: 'ord-1', amended: ++orders } }),
+      },
+    ],
+  });
+});
+afterEach(() => server.close());
+afterAll(() => expect(capture.leaks()).toEqual([]));
+
+function client(extra: Partial<RestClientOptions> = {}) {
+  return createRestClient({
+    baseUrl: `${server.url}/v1`,
+    logger: capture.logger,
+    retry: FAST_RETRY,
+    ...extra,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<KitError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isKitError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A loopback port nothing listens on (a server was bound to it and closed). */
+async function closedPort(): Promise<number> {
+  const probe = http.createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+describe('retryable statuses (DESIGN §4)', () => {
+  it.each([
+    [408, 'client.request_timeout'],
+    [500, 'server.internal'],
+    [502, 'server.bad_gateway'],
+    [503, 'server.unavailable'],
+    [504, 'server.gateway_timeout'],
+  ] as const)('retries a GET answered %i (%s) and succeeds on the next attempt', async (status, code) => {
+    server.setFaults([{ firstN: 1, fault: { type: 'status', status } }]);
+    const codes: string[] = [];
+    const response = await client({ hooks: { onRetry: (e) => codes.push(e.error.code) } }).get('/account');
+    expect(response.attempts).toBe(2);
+    expect(codes).toEqual([code]);
+    expect(server.requests.map((r) => r.status)).toEqual([status, 200]);
+  });
+
+  it.each([
+    [400, 'client.bad_request', 'rejected'],
+    [403, 'auth.insufficient_permissions', 'rejected'],
+    [409, 'client.conflict', 'rejected'],
+    [422, 'client.unprocessable', 'rejected'],
+    [505, 'server.http_version_not_supported', 'rejected'],
+  ] as const)('never retries a %i (%s)', async (status, code, outcome) => {
+    server.setFaults([{ fault: { type: 'status', status } }]);
+    const error = await failure(client().get('/account'));
+    expect([error.code, error.status, error.outcome, error.attempts]).toEqual([code, status, outcome, 1]);
+    expect(error.hint.length).toBeGreaterThan(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('does not retry a 500 whose x-should-retry header says false', async () => {
+    server.setFaults([{ fault: { type: 'status', status: 500, headers: { 'x-should-retry': 'false' } } }]);
+    const error = await failure(client().get('/account'));
+    expect([error.code, error.retryable, error.attempts]).toEqual(['server.internal', false, 1]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('fails bad API credentials (401) with auth.invalid_credentials after one attempt, key never shown', async () => {
+    server.setFaults([{ fault: { type: 'status', status: 401, json: { error: 'invalid api key' } } }]);
+    const error = await failure(client({ auth: apiKeyAuth({ key: TEST_SECRETS.apiKey }) }).get('/account'));
+    expect([error.code, error.status, error.attempts]).toEqual(['auth.invalid_credentials', 401, 1]);
+    expect(server.requests[0]?.headers['x-api-key']).toBe(TEST_SECRETS.apiKey);
+    expect(JSON.stringify(error)).not.toContain(TEST_SECRETS.apiKey);
+    expect(error.message).not.toContain(TEST_SECRETS.apiKey);
+  });
+});
+
+describe('idempotency rules (DESIGN §4)', () => {
+  it('retries idempotent PUT and DELETE after a 503 without any idempotency key', async () => {
+    server.setFaults([{ firstN: 1, match: { method: 'PUT' }, fault: { type: 'status', status: 503 } }]);
+    const c = client({ idempotency: false });
+    expect((await c.put('/settings', { a: 1 })).attempts).toBe(2);
+    server.setFaults([{ firstN: 1, match: { method: 'DELETE' }, fault: { type: 'status', status: 503 } }]);
+    expect((await c.delete('/orders/{id}', { params: { id: 'o1' } })).attempts).toBe(2);
+    expect(server.requests.every((r) => r.idempotencyKey === undefined)).toBe(true);
+  });
+
+  it('does not retry a keyless PATCH that reached the server (503 after the handler ran)', async () => {
+    server.setFaults([{ firstN: 1, fault: { type: 'status', status: 503, afterHandler: true } }]);
+    const error = await failure(
+      client({ idempotency: false }).patch('/orders/{id}', { qty: 2 }, { params: { id: 'o1' } }),
+    );
+    expect([error.code, error.outcome, error.attempts]).toEqual(['server.unavailable', 'unknown', 1]);
+    expect(server.sideEffectCount()).toBe(1);
+  });
+
+  it('retries a PATCH with a generated idempotency key, reusing the key, so it applies once', async () => {
+    server.setFaults([{ firstN: 1, fault: { type: 'status', status: 503, afterHandler: true } }]);
+    const response = await client().patch('/orders/{id}', { qty: 2 }, { params: { id: 'o1' } });
+    expect(response.attempts).toBe(2);
+    const [first, second] = server.requests;
+    expect(first?.idempotencyKey).toBeDefined();
+    expect(second?.idempotencyKey).toBe(first?.idempotencyKey);
+    expect(server.sideEffectCount()).toBe(1);
+  });
+
+  it('retries a keyless POST whose connection was refused (never sent), then classifies it', async () => {
+    const port = await closedPort();
+    const retries: string[] = [];
+    const c = createRestClient({
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      logger: capture.logger,
+      retry: FAST_RETRY,
+      idempotency: false,
+      hooks: { onRetry: (e) => retries.push(e.error.code) },
+    });
+    const error = await failure(c.post('/orders', { symbol: 'AAPL' }));
+    expect([error.code, error.outcome, error.attempts]).toEqual([
+      'network.connection_refused',
+      'not_sent',
+      3,
+    ]);
+    expect(retries).toEqual(['network.connection_refused', 'network.connection_refused']);
+  });
+
+  it('fails a Binance -1007 (execution status unknown) with server.execution_unknown and never resends it, even with a key', async () => {
+    const body = {
+      code: -1007,
+      msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.',
+    };
+    server.setFaults([{ fault: { type: 'status', status: 408, json: body, afterHandler: true } }]);
+    const errorMapper = createVendorErrorMapper(BINANCE_ERROR_MAP);
+    const error = await failure(client({ errorMapper }).post('/orders', { symbol: 'BTCUSDT' }));
+    expect([error.code, error.outcome, error.retryable, error.attempts]).toEqual([
+      'server.execution_unknown',
+      'unknown',
+      false,
+      1,
+    ]);
+    expect(error.vendorCode).toBe('-1007');
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.idempotencyKey).toBeDefined();
+    expect(server.sideEffectCount()).toBe(1);
+  });
+});
+
+describe('server retry hints (virtual clock)', () => {
+  const ATTEMPT_MS = 30_000;
+  const isGuard = (ms: number) => ms === ATTEMPT_MS || ms >= 100_000;
+
+  function timed(retry: Record<string, unknown> = {}, deadlineMs = 600_000) {
+    const virtual = createVirtualClock();
+    const c = client({
+      timeouts: { attemptMs: ATTEMPT_MS, deadlineMs },
+      retry: { clock: virtual.clock, random: () => 0, budget: false, maxAttempts: 3, ...retry },
+    });
+    return { virtual, c };
+  }
+
+  it.each([
+    ['RateLimit-Reset (delta seconds)', { 'RateLimit-Reset': '7' }, 7_000],
+    ['X-RateLimit-Reset (delta seconds)', { 'X-RateLimit-Reset': '9' }, 9_000],
+  ] as const)('waits for a 429 reset given only as %s', async (_name, headers, expectedMs) => {
+    server.setFaults([{ firstN: 1, fault: { type: 'status', status: 429, headers } }]);
+    const { virtual, c } = timed();
+    const call = c.get('/account');
+    const waitMs = await virtual.nextSleep((ms) => !isGuard(ms));
+    expect(waitMs).toBeGreaterThanOrEqual(expectedMs);
+    expect(waitMs).toBeLessThanOrEqual(expectedMs + 1_000);
+    await virtual.advance(waitMs - 1);
+    expect(server.requests).toHaveLength(1);
+    await virtual.advance(1);
+    expect((await call).attempts).toBe(2);
+  });
+
+  it('waits for an X-RateLimit-Reset given as epoch seconds (absolute hints are read against the wall clock)', async () => {
+    const { virtual, c } = timed();
+    const resetEpochS = Math.ceil(Date.now() / 1_000) + 12;
+    server.setFaults([
+      {
+        firstN: 1,
+        fault: { type: 'status', status: 429, headers: { 'X-RateLimit-Reset': String(resetEpochS) } },
+      },
+    ]);
+    const call = c.get('/account');
+    const waitMs = await virtual.nextSleep((ms) => !isGuard(ms));
+    // One-second resolution, read against the real clock: between 11 and 13 s from now.
+    expect(waitMs).toBeGreaterThan(10_000);
+    expect(waitMs).toBeLessThanOrEqual(13_000);
+    await virtual.advance(waitMs);
+    expect((await call).attempts).toBe(2);
+  });
+
+  it('fails at once with rate_limit.exceeded when Retry-After is beyond maxRetryAfterMs (60 s), even inside the deadline', async () => {
+    server.setFaults([{ fault: { type: 'rate_limit', retryAfter: { seconds: 61 } } }]);
+    const { virtual, c } = timed();
+    const error = await failure(c.get('/account'));
+    expect([error.code, error.retryAfterMs, error.attempts, error.status]).toEqual([
+      'rate_limit.exceeded',
+      61_000,
+      1,
+      429,
+    ]);
+    expect(virtual.sleeps.filter((ms) => !isGuard(ms))).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+});
