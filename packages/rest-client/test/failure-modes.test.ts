@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiKeyAuth } from '@kit/auth';
 import { BINANCE_ERROR_MAP, createVendorErrorMapper, isKitError, type KitError } from '@kit/errors';
+import { createRateLimiter, createRetryBudget } from '@kit/retry';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
@@ -243,6 +244,52 @@ describe('server retry hints (virtual clock)', () => {
       429,
     ]);
     expect(virtual.sleeps.filter((ms) => !isGuard(ms))).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('storm protection', () => {
+  it('stops retrying a host that is down once its retry budget is drained, and a success refills it', async () => {
+    server.setFaults([{ fault: { type: 'status', status: 503 } }]);
+    const budget = createRetryBudget({ capacity: 10, retryCost: 5 });
+    const c = client({ retry: { ...FAST_RETRY, budget, maxAttempts: 5 } });
+    const first = await failure(c.get('/account'));
+    expect([first.code, first.attempts]).toEqual(['server.unavailable', 3]);
+    const second = await failure(c.get('/account'));
+    expect([second.code, second.attempts]).toEqual(['server.unavailable', 1]);
+    expect(server.requests).toHaveLength(4);
+    server.setFaults([]);
+    expect((await c.get('/account')).attempts).toBe(1);
+  });
+
+  it('opens the opt-in circuit breaker after consecutive failures and fails fast with server.circuit_open, sending nothing', async () => {
+    server.setFaults([{ fault: { type: 'status', status: 503 } }]);
+    const c = client({
+      retry: {
+        ...FAST_RETRY,
+        maxAttempts: 1,
+        circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+      },
+    });
+    await failure(c.get('/account'));
+    await failure(c.get('/account'));
+    const open = await failure(c.get('/account'));
+    expect(open.code).toBe('server.circuit_open');
+    expect(open.hint.length).toBeGreaterThan(0);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('rejects a call with rate_limit.queue_full when the limiter queue is full, without sending it', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 1, intervalMs: 60_000 }], maxQueueSize: 1 });
+    const c = client({ rateLimit: limiter });
+    const controller = new AbortController();
+    await c.get('/account');
+    const queued = c.get('/account', { signal: controller.signal });
+    await expect.poll(() => limiter.queueSize).toBe(1);
+    const full = await failure(c.get('/account'));
+    expect([full.code, full.method, full.path]).toEqual(['rate_limit.queue_full', 'GET', '/v1/account']);
+    controller.abort();
+    expect((await failure(queued)).code).toBe('cancelled.aborted');
     expect(server.requests).toHaveLength(1);
   });
 });
