@@ -38,14 +38,15 @@ function countsAgainstHost(error: unknown): boolean {
 /**
  * Builds the attempt guard from the circuit-breaker and bulkhead options: cockatiel's policies,
  * created once per retry policy so their state is shared by every call. cockatiel's own errors
- * become KitErrors (`server.circuit_open`, `rate_limit.concurrency_limit`).
+ * become KitErrors (`server.circuit_open`, `rate_limit.concurrency_limit`). `undefined` when neither
+ * is configured.
  *
  * @internal
  */
 export function createAttemptGuard(
   breakerOptions: CircuitBreakerOptions | false | undefined,
   bulkheadOptions: BulkheadOptions | false | undefined,
-): AttemptGuard {
+): AttemptGuard | undefined {
   const breaker = breakerOptions
     ? (() => {
         const config = { ...DEFAULT_CIRCUIT_BREAKER_OPTIONS, ...withoutUndefined(breakerOptions) };
@@ -61,7 +62,8 @@ export function createAttemptGuard(
         return bulkhead(config.maxConcurrent, config.maxQueued);
       })()
     : undefined;
-  if (!breaker && !limit) return (run) => run();
+  // No guard at all: the policy calls the operation directly (one promise layer less per attempt).
+  if (!breaker && !limit) return undefined;
   return async (run, attempt) => {
     const signal = attempt.signal;
     const viaBreaker = breaker ? () => breaker.execute(run, signal) : run;

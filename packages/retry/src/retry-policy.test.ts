@@ -442,4 +442,18 @@ describe('createRetryPolicy', () => {
     expect(late?.aborted).toBe(true);
     expect(late?.reason).toBe(error);
   });
+
+  it('passes a context that can be spread or logged like a plain object, signal included', async () => {
+    const policy = createRetryPolicy();
+    const copy = await policy.execute(async (ctx) => ({ ...ctx }));
+    expect(Object.keys(copy).sort()).toEqual([
+      'attempt',
+      'attemptTimeoutMs',
+      'deadlineAt',
+      'signal',
+      'timeLeftMs',
+    ]);
+    expect(copy.signal).toBeInstanceOf(AbortSignal);
+    expect(copy.attempt).toBe(1);
+  });
 });

@@ -139,7 +139,8 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         const abort = new AttemptAbort();
         const ctx: AttemptContext = {
           attempt: attempts,
-          // A getter: an operation that never reads its signal costs no AbortController.
+          // An own, enumerable getter (so spreading the context still copies the signal): an
+          // operation that never reads its signal costs no AbortController.
           get signal() {
             return abort.signal;
           },
@@ -149,9 +150,10 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         };
         let error: KitError;
         try {
-          // Classified inside the guard, so the circuit breaker judges KitErrors, not raw errors.
+          // With guards, errors are classified inside them, so the circuit breaker judges KitErrors;
+          // without, the catch below classifies them the same way.
           const result = await runAttempt(clock, abort, attemptTimeoutMs, userSignal, onTimeout, () =>
-            guard(() => callOperation(fn, ctx), ctx),
+            guard === undefined ? STARTED.then(() => fn(ctx)) : guard(() => callOperation(fn, ctx), ctx),
           );
           budget?.recordSuccess(budgetKey);
           return result;
