@@ -20,7 +20,7 @@ import { WebSocket } from 'ws';
 import { percentile, table, writeResults } from './lib';
 
 const MESSAGES = Number(process.env.WS_BENCH_MESSAGES ?? 300_000);
-const ROUNDS = Number(process.env.WS_BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.WS_BENCH_ROUNDS ?? 5);
 const HEAP_MESSAGES = Number(process.env.WS_BENCH_HEAP_MESSAGES ?? 1_000_000);
 const RECONNECTS = Number(process.env.WS_BENCH_RECONNECTS ?? 50);
 const SUBSCRIPTIONS = 100;
@@ -29,13 +29,19 @@ const TIMEOUT_MS = 120_000;
 
 // The server: a bare `ws` server in a child process. `{ op: 'subscribe', channels }` is acknowledged
 // per channel (kit's reference protocol); `{ op: 'go', count, channel }` streams `count` quotes.
+// The quotes are framed by hand (unmasked text frames, payload < 126 bytes) and written to the TCP
+// socket in 64 KiB chunks, so the server costs well under a microsecond a message and the client is
+// what limits the rate: every client path then reads the same full chunks and is measured at its
+// own capacity (a server that is the bottleneck hands a slower client bigger chunks, which flatters it).
 const SERVER_SOURCE = `
 const { WebSocketServer } = require(process.env.KIT_WS_PATH);
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
 wss.on('listening', () => process.stdout.write(JSON.stringify({ port: wss.address().port }) + '\\n'));
 let seq = 0;
+const CHUNK = 65536;
 wss.on('connection', (socket) => {
   socket.on('error', () => {});
+  const tcp = socket._socket; // ws's own socket: the frames below are complete, so writes interleave safely
   socket.on('message', (raw) => {
     const msg = JSON.parse(raw.toString());
     if (msg.op === 'subscribe') {
@@ -44,12 +50,21 @@ wss.on('connection', (socket) => {
       let sent = 0;
       const prefix = '{"channel":"' + msg.channel + '","seq":';
       const pump = () => {
-        while (sent < msg.count && socket.readyState === 1 && socket.bufferedAmount < 4194304) {
-          seq++;
-          sent++;
-          socket.send(prefix + seq + ',"data":{"bid":64210.15,"ask":64210.85,"size":0.42,"ts":1767225600000}}');
+        while (sent < msg.count && socket.readyState === 1) {
+          const chunk = Buffer.allocUnsafe(CHUNK);
+          let at = 0;
+          while (sent < msg.count && at < CHUNK - 256) {
+            seq++;
+            sent++;
+            const payload = prefix + seq + ',"data":{"bid":64210.15,"ask":64210.85,"size":0.42,"ts":1767225600000}}';
+            chunk[at] = 0x81;
+            const length = chunk.write(payload, at + 2, 'latin1');
+            if (length > 125) throw new Error('a quote outgrew the 7-bit frame length');
+            chunk[at + 1] = length;
+            at += 2 + length;
+          }
+          if (!tcp.write(chunk.subarray(0, at))) return tcp.once('drain', pump);
         }
-        if (sent < msg.count && socket.readyState === 1) setImmediate(pump);
       };
       pump();
     }
@@ -118,7 +133,9 @@ async function rawRun(url: string, count: number, validate = false): Promise<Run
   return run;
 }
 
-async function kitRun(url: string, count: number, mode: 'callback' | 'iterator' | 'no-schema'): Promise<Run> {
+type KitMode = 'callback' | 'iterator' | 'no-schema' | 'iterator-no-schema';
+
+async function kitRun(url: string, count: number, mode: KitMode): Promise<Run> {
   const client = createWsClient({ url });
   let received = 0;
   let finish: () => void = () => {};
@@ -127,10 +144,10 @@ async function kitRun(url: string, count: number, mode: 'callback' | 'iterator' 
   });
   const stop = new AbortController();
   const options = {
-    schema: mode === 'no-schema' ? undefined : Quote,
+    schema: mode === 'no-schema' || mode === 'iterator-no-schema' ? undefined : Quote,
     sequencer: monotonicSequencer<v.InferOutput<typeof Quote>>(),
   };
-  if (mode !== 'iterator') {
+  if (mode === 'callback' || mode === 'no-schema') {
     client.subscribe(CHANNEL, {
       ...options,
       onMessage: (quote) => {
@@ -174,6 +191,7 @@ async function throughput(url: string) {
   await rawRun(url, 20_000);
   await rawRun(url, 20_000, true);
   await kitRun(url, 20_000, 'no-schema');
+  await kitRun(url, 20_000, 'iterator-no-schema');
   await kitRun(url, 20_000, 'callback');
   await kitRun(url, 20_000, 'iterator');
   const raw: Run[] = [];
@@ -181,12 +199,14 @@ async function throughput(url: string) {
   const callback: Run[] = [];
   const iterator: Run[] = [];
   const noSchema: Run[] = [];
+  const iteratorNoSchema: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     raw.push(await rawRun(url, MESSAGES));
     rawValidated.push(await rawRun(url, MESSAGES, true));
     callback.push(await kitRun(url, MESSAGES, 'callback'));
     iterator.push(await kitRun(url, MESSAGES, 'iterator'));
     noSchema.push(await kitRun(url, MESSAGES, 'no-schema'));
+    iteratorNoSchema.push(await kitRun(url, MESSAGES, 'iterator-no-schema'));
   }
   const median = (runs: Run[]): Run => ({
     perSecond: percentile(
@@ -204,7 +224,8 @@ async function throughput(url: string) {
     callback: median(callback),
     iterator: median(iterator),
     noSchema: median(noSchema),
-    samples: { raw, rawValidated, callback, iterator, noSchema },
+    iteratorNoSchema: median(iteratorNoSchema),
+    samples: { raw, rawValidated, callback, iterator, noSchema, iteratorNoSchema },
   };
 }
 
@@ -286,30 +307,52 @@ async function main(): Promise<void> {
     const heap = await heapGrowth(server.url);
     const latency = await closeToLive();
     // Capacity: messages per second this process could take at its measured CPU cost per message.
-    const capacity = (run: Run) => 1e6 / run.busyUsPerMessage;
-    const row = (name: string, run: Run) => [
+    // Ratios are paired: each round measures every path back to back, the ratio is taken within the
+    // round, and the median over rounds is reported, so load that drifts between rounds (a shared
+    // 2-core machine) cancels out instead of landing on whichever path ran during it.
+    const paired = (runs: Run[], base: Run[], of: (run: Run) => number) =>
+      percentile(
+        runs.map((run, i) => of(run) / of(base[i] as Run)),
+        50,
+      );
+    const rateOf = (run: Run) => run.perSecond;
+    const capacityOf = (run: Run) => 1 / run.busyUsPerMessage;
+    const s = rate.samples;
+    const row = (name: string, runs: Run[]) => [
       name,
-      fmt(run.perSecond),
-      `${(run.perSecond / rate.raw.perSecond).toFixed(2)}x`,
-      run.busyUsPerMessage.toFixed(2),
-      `${(capacity(run) / capacity(rate.raw)).toFixed(2)}x`,
+      fmt(percentile(runs.map(rateOf), 50)),
+      `${paired(runs, s.raw, rateOf).toFixed(2)}x`,
+      percentile(
+        runs.map((r) => r.busyUsPerMessage),
+        50,
+      ).toFixed(2),
+      `${paired(runs, s.raw, capacityOf).toFixed(2)}x`,
     ];
-    const ratioCallback = rate.callback.perSecond / rate.raw.perSecond;
-    const ratioIterator = rate.iterator.perSecond / rate.raw.perSecond;
-    const capacityCallback = capacity(rate.callback) / capacity(rate.raw);
-    const capacityIterator = capacity(rate.iterator) / capacity(rate.raw);
-    const capacityNoSchema = capacity(rate.noSchema) / capacity(rate.raw);
-    const capacityVsValidated = capacity(rate.callback) / capacity(rate.rawValidated);
+    const ratioCallback = paired(s.callback, s.raw, rateOf);
+    const ratioIterator = paired(s.iterator, s.raw, rateOf);
+    const ratioNoSchema = paired(s.noSchema, s.raw, rateOf);
+    const ratioIteratorNoSchema = paired(s.iteratorNoSchema, s.raw, rateOf);
+    const capacityCallback = paired(s.callback, s.raw, capacityOf);
+    const capacityIterator = paired(s.iterator, s.raw, capacityOf);
+    const capacityNoSchema = paired(s.noSchema, s.raw, capacityOf);
+    const capacityIteratorNoSchema = paired(s.iteratorNoSchema, s.raw, capacityOf);
+    const capacityVsValidated = paired(s.callback, s.rawValidated, capacityOf);
     const p = (xs: number[], q: number) => percentile(xs, q).toFixed(1);
     const data = {
       messages: MESSAGES,
       rounds: ROUNDS,
       throughput: rate,
-      ratio: { callback: ratioCallback, iterator: ratioIterator },
+      ratio: {
+        callback: ratioCallback,
+        iterator: ratioIterator,
+        noSchema: ratioNoSchema,
+        iteratorNoSchema: ratioIteratorNoSchema,
+      },
       capacityRatio: {
         callback: capacityCallback,
         iterator: capacityIterator,
         noSchema: capacityNoSchema,
+        iteratorNoSchema: capacityIteratorNoSchema,
         callbackVsRawValidated: capacityVsValidated,
       },
       closeToLive: {
@@ -330,11 +373,12 @@ async function main(): Promise<void> {
       table(
         ['Path', 'messages/s', 'vs raw', 'client CPU µs/msg', 'capacity vs raw'],
         [
-          row('raw ws + JSON.parse', rate.raw),
-          row('raw ws + JSON.parse + valibot', rate.rawValidated),
-          row('kit subscribe, onMessage (parse + valibot + sequence + dispatch)', rate.callback),
-          row('kit subscribe, for await (+ bounded buffer)', rate.iterator),
-          row('kit subscribe, onMessage, no schema (parse + sequence + dispatch)', rate.noSchema),
+          row('raw ws + JSON.parse', s.raw),
+          row('raw ws + JSON.parse + valibot', s.rawValidated),
+          row('kit subscribe, onMessage (parse + valibot + sequence + dispatch)', s.callback),
+          row('kit subscribe, for await (+ bounded buffer)', s.iterator),
+          row('kit subscribe, onMessage, no schema (parse + sequence + dispatch)', s.noSchema),
+          row('kit subscribe, for await, no schema', s.iteratorNoSchema),
         ],
       ),
       '',

@@ -89,4 +89,37 @@ describe('ConsumerBuffer', () => {
     failing.end(new KitError('protocol.ws_auth_rejected'));
     await expect(pending).rejects.toMatchObject({ code: 'protocol.ws_auth_rejected' });
   });
+
+  it('answers several concurrent next() calls in call order (none is left hanging)', async () => {
+    const buffer = new ConsumerBuffer<number>(
+      4,
+      'block',
+      () => {},
+      () => {},
+    );
+    const first = buffer.next();
+    const second = buffer.next();
+    const third = buffer.next();
+    buffer.push(1);
+    buffer.push(2);
+    buffer.end();
+    expect(await first).toEqual({ value: 1, done: false });
+    expect(await second).toEqual({ value: 2, done: false });
+    expect(await third).toEqual({ value: undefined, done: true });
+  });
+
+  it('cancel() discards what is buffered and releases the pressure it caused', async () => {
+    const pressure: boolean[] = [];
+    const buffer = new ConsumerBuffer<number>(
+      2,
+      'block',
+      (b) => pressure.push(b),
+      () => {},
+    );
+    buffer.push(1);
+    buffer.push(2);
+    buffer.cancel();
+    expect(pressure).toEqual([true, false]);
+    expect(await buffer.next()).toEqual({ value: undefined, done: true });
+  });
 });

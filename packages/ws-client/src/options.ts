@@ -132,6 +132,11 @@ export interface WsClientOptions {
   resyncBufferSize?: number;
   /** Wait before retrying a failed resync hook, in milliseconds. @default 1_000 */
   resyncRetryDelayMs?: number;
+  /**
+   * Longest one resync hook call may take, in milliseconds: then its `signal` aborts, an `error`
+   * event reports it and the hook is called again (the stream keeps buffering, bounded). @default 10_000
+   */
+  resyncTimeoutMs?: number;
   /** Node only: largest inbound frame, in bytes (bigger closes with 1009). @default 16_777_216 */
   maxPayloadBytes?: number;
   /** Node only: permessage-deflate (it cut loopback throughput about 80x in our measurement). @default false */
@@ -156,6 +161,7 @@ export const DEFAULT_WS_CLIENT_OPTIONS = {
   requestTimeoutMs: 10_000,
   resyncBufferSize: 10_000,
   resyncRetryDelayMs: 1_000,
+  resyncTimeoutMs: 10_000,
   maxPayloadBytes: 16 * 1024 * 1024,
   perMessageDeflate: false,
 } as const;

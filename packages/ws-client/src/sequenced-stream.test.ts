@@ -20,6 +20,7 @@ function setup(resync?: (watermark: number | undefined) => Promise<{ lastSeq: nu
     resync: resync ? (_s, { watermark }) => resync(watermark) : undefined,
     bufferSize: 3,
     retryDelayMs: 0,
+    timeoutMs: 10_000,
     clock: systemClock,
     deliver: (m) => delivered.push(m.seq),
     onGap: (e) => gaps.push(e),
@@ -75,5 +76,28 @@ describe('SequencedStream', () => {
     release({ lastSeq: 3 });
     await t.settled;
     expect(t.delivered).toEqual([4, 5, 6]);
+  });
+
+  it('reports a resync hook result without a numeric lastSeq and retries (never an unhandled rejection)', async () => {
+    let calls = 0;
+    const t = setup(async () => {
+      calls++;
+      if (calls === 1) return undefined as unknown as { lastSeq: number };
+      return { lastSeq: 2, messages: [{ seq: 1 }, { seq: 2 }] };
+    });
+    t.stream.push({ seq: 3 });
+    await t.settled;
+    expect(t.errors).toEqual(['client.invalid_argument']);
+    expect(t.delivered).toEqual([1, 2, 3]);
+  });
+
+  it('delivers once a message that arrives again while the resync is in flight', async () => {
+    let release: (v: { lastSeq: number; messages: M[] }) => void = () => {};
+    const t = setup(() => new Promise((resolve) => (release = resolve)));
+    for (const seq of [1, 3, 3, 4]) t.stream.push({ seq });
+    release({ lastSeq: 2, messages: [{ seq: 2 }] });
+    await t.settled;
+    expect(t.delivered).toEqual([1, 2, 3, 4]);
+    expect(t.resynced).toEqual([{ stream: 'book', lastSeq: 2, replayed: 2, dropped: 1 }]);
   });
 });

@@ -1,4 +1,4 @@
-import { classifyError, type KitError } from '@kit/errors';
+import { classifyError, isKitError, KitError } from '@kit/errors';
 import type { Clock } from '@kit/retry';
 import type { Sequencer } from './sequencer';
 
@@ -57,6 +57,8 @@ export interface SequencedStreamSettings<T> {
   resync: ResyncHook<T> | undefined;
   bufferSize: number;
   retryDelayMs: number;
+  /** How long one resync hook call may take before it is aborted and retried. */
+  timeoutMs: number;
   clock: Clock;
   deliver: (message: T) => void;
   onGap: (event: WsGapEvent) => void;
@@ -138,9 +140,54 @@ export class SequencedStream<T> {
           return true;
         }
         this.#buffer = [message];
-        void this.#resync(sequencer, this.#s.resync);
+        this.#resync(sequencer, this.#s.resync).catch((error: unknown) => {
+          // A sequencer or hook result that throws while replaying: report it and keep the stream
+          // alive from here (the next gap resyncs again) rather than buffering forever.
+          if (this.#controller.signal.aborted) return;
+          this.#buffer = undefined;
+          this.#s.onError(isKitError(error) ? error : classifyError(error));
+        });
         return false;
       }
+    }
+  }
+
+  /** One hook call, bounded by `timeoutMs`: its signal aborts at the timeout or on `dispose()`. */
+  async #fetch(hook: ResyncHook<T>, watermark: number | undefined): Promise<ResyncResult<T>> {
+    const { stream, timeoutMs, clock } = this.#s;
+    const attempt = new AbortController();
+    const stop = () => attempt.abort(this.#controller.signal.reason);
+    this.#controller.signal.addEventListener('abort', stop, { once: true });
+    const timer = new AbortController();
+    try {
+      const timedOut = clock.sleep(timeoutMs, timer.signal).then(() => {
+        const error = new KitError('protocol.sequence_gap', {
+          message: `The resync hook for "${stream}" did not settle within ${timeoutMs} ms; it is retried`,
+          details: { stream, resyncTimeoutMs: timeoutMs },
+        });
+        attempt.abort(error);
+        throw error;
+      });
+      // A late settlement after the timeout is ignored (and never an unhandled rejection).
+      let called: Promise<ResyncResult<T>>;
+      try {
+        called = Promise.resolve(hook(stream, { signal: attempt.signal, watermark }));
+      } catch (error) {
+        called = Promise.reject(error);
+      }
+      called.catch(() => {});
+      timedOut.catch(() => {});
+      const result = await Promise.race([called, timedOut]);
+      if (typeof result?.lastSeq !== 'number' || !Number.isFinite(result.lastSeq)) {
+        throw new KitError('client.invalid_argument', {
+          message: `The resync hook for "${stream}" returned no numeric \`lastSeq\``,
+          details: { stream },
+        });
+      }
+      return result;
+    } finally {
+      timer.abort();
+      this.#controller.signal.removeEventListener('abort', stop);
     }
   }
 
@@ -149,10 +196,10 @@ export class SequencedStream<T> {
     while (!signal.aborted) {
       let result: ResyncResult<T>;
       try {
-        result = await hook(this.#s.stream, { signal, watermark: sequencer.watermark });
+        result = await this.#fetch(hook, sequencer.watermark);
       } catch (error) {
         if (signal.aborted) return;
-        this.#s.onError(classifyError(error));
+        this.#s.onError(isKitError(error) ? error : classifyError(error));
         try {
           await this.#s.clock.sleep(this.#s.retryDelayMs, signal);
         } catch {

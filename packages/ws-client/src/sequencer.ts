@@ -56,6 +56,9 @@ export function monotonicSequencer<T = unknown>(options: MonotonicSequencerOptio
   const read = options.seq ?? (defaultSeq as (message: T) => number | undefined);
   const isReset = options.isReset;
   let watermark: number | undefined = options.start;
+  // `accept` follows `check` of the same message on the hot path: reuse the number read there.
+  let checked: T | undefined;
+  let checkedSeq: number | undefined;
   return {
     get watermark() {
       return watermark;
@@ -63,11 +66,14 @@ export function monotonicSequencer<T = unknown>(options: MonotonicSequencerOptio
     check(message) {
       if (isReset?.(message)) return 'reset';
       const seq = read(message);
+      checked = message;
+      checkedSeq = seq;
       if (seq === undefined || watermark === undefined || seq === watermark + 1) return 'in_order';
       return seq <= watermark ? 'duplicate' : 'gap';
     },
     accept(message) {
-      const seq = read(message);
+      const seq = message === checked ? checkedSeq : read(message);
+      checked = undefined;
       if (seq !== undefined) watermark = seq;
     },
     reset(lastSeq) {

@@ -128,6 +128,12 @@ export function createWsClient(options: WsClientOptions): WsClient {
   let paused = false;
   let warnedNoPause = false;
   let terminalError: KitError | undefined;
+  /** The last routed stream: consecutive messages of one channel skip the registry lookup. */
+  let routed: RegistryEntry<StreamState> | undefined;
+  let burstNow: number | undefined;
+  const endBurst = () => {
+    burstNow = undefined;
+  };
   const readyWaiters = new Set<{ resolve: () => void; reject: (error: KitError) => void }>();
 
   function emitError(error: KitError): void {
@@ -363,7 +369,31 @@ export function createWsClient(options: WsClientOptions): WsClient {
       );
       return;
     }
-    const now = clock.now();
+    try {
+      dispatch(message);
+    } catch (cause) {
+      // A venue hook (`route`, `isSubscribeAck`, …) or a custom sequencer threw: throwing on into
+      // the socket's event handler would crash the process, so the message is reported and skipped.
+      emitError(
+        new KitError('protocol.ws_unexpected_message', {
+          message: 'A protocol hook or sequencer threw on an inbound message; the message was skipped',
+          cause,
+        }),
+      );
+    }
+  }
+
+  /** The time of the frames being handled: read once per socket read (a burst), not per message. */
+  function frameTime(): number {
+    if (burstNow === undefined) {
+      burstNow = clock.now();
+      queueMicrotask(endBurst);
+    }
+    return burstNow;
+  }
+
+  function dispatch(message: unknown): void {
+    const now = frameTime();
     if (protocol.isPong?.(message)) {
       heartbeat.pong();
       watchdog.touch('', now);
@@ -389,7 +419,13 @@ export function createWsClient(options: WsClientOptions): WsClient {
     if (pendingAcks.size > 0 && checkAcks(s, message)) return;
     if (requests.size > 0 && requests.offer(message)) return;
     const channel = protocol.route(message);
-    const entry = channel === undefined ? undefined : registry.get(channel);
+    let entry: RegistryEntry<StreamState> | undefined;
+    if (channel === undefined) entry = undefined;
+    else if (channel === routed?.subscription.channel) entry = routed;
+    else {
+      entry = registry.get(channel);
+      routed = entry;
+    }
     watchdog.touch(channel ?? '', now);
     if (!entry) {
       emitter.emit('message', message);
@@ -471,6 +507,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
     s.controller.abort(lost);
     s.loginWaiter = undefined;
     s.connection.dispose();
+    // A full `block` consumer paused reading: the close handshake needs the peer's close frame read.
+    if (graceful && paused) s.connection.resume();
     if (graceful) s.connection.close(1000, 'client closed');
     else s.connection.terminate();
     pendingAcks.clear();
@@ -562,6 +600,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
   function removeStream(channel: string, error?: KitError): void {
     const entry = registry.remove(channel);
     if (!entry) return;
+    if (routed === entry) routed = undefined;
     pendingAcks.delete(entry);
     watchdog.unwatch(channel);
     entry.state.sequenced.dispose();
@@ -601,9 +640,11 @@ export function createWsClient(options: WsClientOptions): WsClient {
     if (!entry?.state.consumers.delete(consumer as unknown as Consumer<unknown>)) return;
     if (entry.state.consumers.size > 0) return;
     // Acked or still awaiting its ack: either way the server holds (or will hold) the subscription.
+    // `acked`/`pending` only ever describe the current connection (a disconnect resets them), so
+    // this also covers a channel dropped while the resubscription is still in flight.
     const serverHasIt = entry.acked || entry.pending;
     removeStream(consumer.channel);
-    if (serverHasIt && machine.state === 'live' && protocol.unsubscribeMessage) {
+    if (serverHasIt && protocol.unsubscribeMessage) {
       sendControl(protocol.unsubscribeMessage([entry.subscription]));
     }
     // The last unacknowledged channel may just have gone.
@@ -711,6 +752,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
               resync: subscribeOptions.resync as WsSubscribeOptions<unknown>['resync'],
               bufferSize: o.resyncBufferSize,
               retryDelayMs: o.resyncRetryDelayMs,
+              timeoutMs: o.resyncTimeoutMs,
               clock,
               deliver: (message) => {
                 for (const c of consumers) c.deliver(message);

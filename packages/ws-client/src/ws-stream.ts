@@ -74,7 +74,8 @@ export class Consumer<T> implements WsStream<T> {
       );
     }
     this.#signal = options.signal;
-    if (this.#signal?.aborted) this.#done = true;
+    // Already aborted: end the buffer too, or a `for await` over it would wait forever.
+    if (this.#signal?.aborted) this.#stop();
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
@@ -112,8 +113,16 @@ export class Consumer<T> implements WsStream<T> {
   }
 
   unsubscribe(): void {
-    this.end();
+    this.#stop();
     this.#hooks.onDone(this as unknown as Consumer<never>);
+  }
+
+  /** The consumer's own stop (abort, `unsubscribe()`): nothing more is delivered, buffered messages included. */
+  #stop(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#buffer?.cancel();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -126,8 +135,5 @@ export class Consumer<T> implements WsStream<T> {
     return buffer;
   }
 
-  readonly #onAbort = (): void => {
-    this.end();
-    this.#hooks.onDone(this as unknown as Consumer<never>);
-  };
+  readonly #onAbort = (): void => this.unsubscribe();
 }
