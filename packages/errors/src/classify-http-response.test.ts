@@ -116,7 +116,10 @@ describe('classifyHttpResponse', () => {
     expect(classifyHttpResponse({ status: 500, headers: { 'x-should-retry': 'false' } }).retryable).toBe(
       false,
     );
-    expect(classifyHttpResponse({ status: 409, headers: { 'X-Should-Retry': 'true' } }).retryable).toBe(true);
+    expect(classifyHttpResponse({ status: 409, headers: { 'X-Should-Retry': 'true' } })).toMatchObject({
+      retryable: true,
+      retryHint: true,
+    });
     expect(classifyHttpResponse({ status: 500, headers: { 'x-request-id': 'h' } }).requestId).toBe('h');
     expect(classifyHttpResponse({ status: 500, body: { request_id: 'b' } }).requestId).toBe('b');
     expect(

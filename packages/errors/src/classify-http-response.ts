@@ -128,6 +128,7 @@ export function classifyHttpResponse(response: HttpResponseLike): KitError {
     vendorCode: vendor?.code === undefined ? undefined : sanitizeText(String(vendor.code), 100),
     details: Object.keys(details).length > 0 ? details : undefined,
     retryable: shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : undefined,
+    retryHint: shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : undefined,
     cause: response.cause,
   });
 }

@@ -35,6 +35,11 @@ export interface KitErrorOptions {
   requestId?: string;
   /** How long the server asked us to wait, in milliseconds. */
   retryAfterMs?: number;
+  /**
+   * The server's explicit retry hint (`x-should-retry: true|false`), when it sent one. It sets
+   * `retryable`, and retry rules let it override the status rules (a 409 the server says to retry).
+   */
+  retryHint?: boolean;
   /** Attempts made before this error was final. */
   attempts?: number;
   /** Total time spent waiting between attempts, in milliseconds. */
@@ -58,6 +63,23 @@ export interface KitErrorOptions {
 }
 
 const redactText = applyRedactHook;
+
+/** The optional fields, in the order `toJSON()` lists them. */
+const OPTIONAL_FIELDS = [
+  'status',
+  'requestId',
+  'retryAfterMs',
+  'retryHint',
+  'attempts',
+  'totalDelayMs',
+  'method',
+  'path',
+  'outcome',
+  'vendorCode',
+  'closeCode',
+  'closeReason',
+  'details',
+] as const;
 
 /**
  * The one error type every kit package throws. Check with {@link isKitError} rather than
@@ -88,6 +110,8 @@ export class KitError extends Error {
   readonly requestId?: string;
   /** How long the server asked us to wait, in milliseconds. */
   readonly retryAfterMs?: number;
+  /** The server's explicit retry hint (`x-should-retry`), when it sent one. */
+  readonly retryHint?: boolean;
   /** Attempts made before this error was final. */
   attempts?: number;
   /** Total time spent waiting between attempts, in milliseconds. */
@@ -119,21 +143,7 @@ export class KitError extends Error {
     this.retryable = options.retryable ?? entry.retryable;
     this.hint = options.hint ?? entry.hint;
     this.docsSlug = docsSlugFor(code);
-    const optional = [
-      'status',
-      'requestId',
-      'retryAfterMs',
-      'attempts',
-      'totalDelayMs',
-      'method',
-      'path',
-      'outcome',
-      'vendorCode',
-      'closeCode',
-      'closeReason',
-      'details',
-    ] as const;
-    for (const key of optional) {
+    for (const key of OPTIONAL_FIELDS) {
       if (options[key] !== undefined) (this as Record<string, unknown>)[key] = options[key];
     }
     Object.defineProperty(this, KIT_ERROR_MARKER, { value: true });
@@ -150,20 +160,7 @@ export class KitError extends Error {
       hint: this.hint,
       docsSlug: this.docsSlug,
     };
-    for (const key of [
-      'status',
-      'requestId',
-      'retryAfterMs',
-      'attempts',
-      'totalDelayMs',
-      'method',
-      'path',
-      'outcome',
-      'vendorCode',
-      'closeCode',
-      'closeReason',
-      'details',
-    ] as const) {
+    for (const key of OPTIONAL_FIELDS) {
       if (this[key] !== undefined) json[key] = this[key];
     }
     if (this.cause !== undefined) json.cause = summariseCause(this.cause);

@@ -107,6 +107,19 @@ describe('retryable statuses (DESIGN §4)', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('retries a 409 whose x-should-retry header says true (a lock timeout), and not a keyless POST', async () => {
+    server.setFaults([
+      { firstN: 1, fault: { type: 'status', status: 409, headers: { 'x-should-retry': 'true' } } },
+    ]);
+    const response = await client().get('/account');
+    expect([response.status, response.attempts]).toEqual([200, 2]);
+    server.setFaults([
+      { firstN: 1, fault: { type: 'status', status: 409, headers: { 'x-should-retry': 'true' } } },
+    ]);
+    const error = await failure(client({ idempotency: false }).post('/orders', { symbol: 'AAPL' }));
+    expect([error.code, error.retryHint, error.attempts]).toEqual(['client.conflict', true, 1]);
+  });
+
   it('fails bad API credentials (401) with auth.invalid_credentials after one attempt, key never shown', async () => {
     server.setFaults([{ fault: { type: 'status', status: 401, json: { error: 'invalid api key' } } }]);
     const error = await failure(client({ auth: apiKeyAuth({ key: TEST_SECRETS.apiKey }) }).get('/account'));

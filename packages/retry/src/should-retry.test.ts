@@ -64,6 +64,24 @@ describe('shouldRetry (DESIGN §4)', () => {
     ],
     ['408 on GET', new KitError('client.request_timeout', { status: 408 }), { method: 'GET' }, true],
     [
+      '409 the server says to retry (x-should-retry: true) on GET',
+      new KitError('client.conflict', { status: 409, retryable: true, retryHint: true }),
+      { method: 'GET' },
+      true,
+    ],
+    [
+      '409 the server says to retry, on POST without a key',
+      new KitError('client.conflict', { status: 409, retryable: true, retryHint: true }),
+      { method: 'POST' },
+      false,
+    ],
+    [
+      '503 the server says not to retry (x-should-retry: false)',
+      new KitError('server.unavailable', { status: 503, retryable: false, retryHint: false }),
+      { method: 'GET' },
+      false,
+    ],
+    [
       'execution unknown, even with a key',
       new KitError('server.execution_unknown', { retryable: true }),
       { method: 'POST', hasIdempotencyKey: true },

@@ -27,7 +27,8 @@ export function isIdempotentMethod(method: string | undefined): boolean {
  * The one retry rule shared by @kit/rest-client and @kit/ws-client (DESIGN §4): the error must be
  * retryable, and repeating must be safe: an idempotent method, an idempotency key, a request that
  * never left (`outcome: 'not_sent'`), or a 429 (the server refused it, so nothing happened).
- * Never 501/505 or another 4xx; never `server.execution_unknown`; and an `outcome: 'unknown'`
+ * Never 501/505 or another 4xx unless the server's own hint (`x-should-retry: true`) says to;
+ * never `server.execution_unknown`; and an `outcome: 'unknown'`
  * (e.g. a POST that timed out) only under an idempotent method or idempotency key, so it is never
  * resent blindly.
  *
@@ -41,7 +42,9 @@ export function shouldRetry(error: KitError, request: RetryRequestInfo = {}): bo
   // The venue said it cannot tell whether it executed the request: reconcile, never resend.
   if (error.code === 'server.execution_unknown') return false;
   const status = error.status;
-  if (status !== undefined) {
+  // An explicit "retry this" from the server (x-should-retry: true, as Stripe and OpenAI send on a
+  // lock-timeout 409) overrides the status rules; the idempotency rules below still apply.
+  if (status !== undefined && error.retryHint !== true) {
     if (NEVER_RETRIED_STATUS.has(status)) return false;
     if (status >= 400 && status < 500 && !RETRYABLE_4XX.has(status)) return false;
   }
