@@ -426,7 +426,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
       entry = registry.get(channel);
       routed = entry;
     }
-    watchdog.touch(channel ?? '', now);
+    // Only streams with their own idle timeout need their own timestamp (saves a hash per message).
+    watchdog.touch(entry?.state.idleTimeoutMs ? (channel as string) : '', now);
     if (!entry) {
       emitter.emit('message', message);
       return;
