@@ -156,9 +156,14 @@ export class SequencedStream<T> {
   async #fetch(hook: ResyncHook<T>, watermark: number | undefined): Promise<ResyncResult<T>> {
     const { stream, timeoutMs, clock } = this.#s;
     const attempt = new AbortController();
-    const stop = () => attempt.abort(this.#controller.signal.reason);
-    this.#controller.signal.addEventListener('abort', stop, { once: true });
     const timer = new AbortController();
+    // Disposal (the stream went, the client closed) also cancels the timeout timer at once, so a
+    // hook that hangs leaves no timer behind.
+    const stop = () => {
+      attempt.abort(this.#controller.signal.reason);
+      timer.abort();
+    };
+    this.#controller.signal.addEventListener('abort', stop, { once: true });
     try {
       const timedOut = clock.sleep(timeoutMs, timer.signal).then(() => {
         const error = new KitError('protocol.sequence_gap', {

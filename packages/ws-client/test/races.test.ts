@@ -191,4 +191,29 @@ describe('ws-client inbound hooks (review)', () => {
     expect(received).toEqual([1, 2, 3, 4]);
     expect(client.state).toBe('live');
   });
+
+  it('close() while a resync hook hangs aborts its signal and leaves no timer behind', async () => {
+    const clock = createManualClock();
+    server = await createWsFaultServer();
+    client = createWsClient({ url: server.url, clock, pingIntervalMs: 0, idleTimeoutMs: 0 });
+    const called = deferred<AbortSignal>();
+    client.subscribe<Tick>('book', {
+      sequencer: monotonicSequencer<Tick>({ start: 0 }),
+      resync: (_stream, { signal }) => {
+        called.resolve(signal);
+        return new Promise(() => {});
+      },
+      onMessage: () => {},
+    });
+    client.connect();
+    await client.ready();
+    server.connections[0]!.subscriptions.delete('book');
+    server.publish('book', 1); // never sent: 2 is a gap
+    server.connections[0]!.subscriptions.add('book');
+    server.publish('book', 2);
+    const signal = await called.promise;
+    await client.close();
+    expect(signal.aborted).toBe(true);
+    expect(clock.pending).toBe(0);
+  });
 });
