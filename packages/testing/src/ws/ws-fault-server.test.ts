@@ -53,6 +53,14 @@ describe('createWsFaultServer', () => {
     client.socket.close();
   });
 
+  it('history() keeps exactly the newest historyLimit messages per channel', async () => {
+    server = await createWsFaultServer({ historyLimit: 3 });
+    for (let i = 1; i <= 200; i++) server.publish('a', i);
+    expect(server.history('a').map((m) => m.seq)).toEqual([198, 199, 200]);
+    expect(server.history('a', 198).map((m) => m.seq)).toEqual([199, 200]);
+    expect(server.lastSeq('a')).toBe(200);
+  });
+
   it('closes with the chosen code and reason on auth rejection', async () => {
     server = await createWsFaultServer({ faults: { rejectAuth: 'close-4001' } });
     const client = await connect(server.url);

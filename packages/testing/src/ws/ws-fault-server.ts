@@ -51,7 +51,7 @@ export interface WsFaultServer {
   readonly faults: WsFaults;
   /** Replaces the faults (open connections see them from their next message). */
   setFaults(faults: WsFaults): void;
-  /** Resolves with the next connection accepted (or the `index`-th, 1-based, when given and already there). */
+  /** Resolves with the next connection accepted. */
   nextConnection(): Promise<WsFaultConnection>;
   /** Sends `{ channel, seq, data }` with the next sequence number to every connection subscribed to `channel`. */
   publish(channel: string, data: unknown): number;
@@ -117,7 +117,9 @@ export async function createWsFaultServer(options: WsFaultServerOptions = {}): P
         histories.set(channel, history);
       }
       history.push(message);
-      if (history.length > settings.historyLimit) history.splice(0, history.length - settings.historyLimit);
+      // Trimmed in chunks: a splice per message would cost O(historyLimit) each once the history is full.
+      const limit = settings.historyLimit;
+      if (history.length > limit + Math.max(64, limit >> 2)) history.splice(0, history.length - limit);
       return message;
     },
     closed(connection: WsFaultConnection) {
@@ -249,7 +251,9 @@ export async function createWsFaultServer(options: WsFaultServerOptions = {}): P
       return sequences.get(channel) ?? 0;
     },
     history(channel, afterSeq = 0) {
-      return (histories.get(channel) ?? []).filter((m) => m.seq > afterSeq);
+      const all = histories.get(channel) ?? [];
+      const kept = all.length > settings.historyLimit ? all.slice(all.length - settings.historyLimit) : all;
+      return kept.filter((m) => m.seq > afterSeq);
     },
     async close() {
       for (const [socket, timer] of pendingUpgrades) {
