@@ -21,7 +21,8 @@ import type { WsClient, WsClientEvents, WsRequestOptions } from './ws-client-typ
 import { Consumer, type WsStream, type WsSubscribeOptions } from './ws-stream';
 
 interface StreamState {
-  consumers: Set<Consumer<unknown>>;
+  /** The stream's consumers, replaced (never mutated) on change so delivery walks a plain array. */
+  consumers: readonly Consumer<unknown>[];
   schema: WsSubscribeOptions<unknown>['schema'];
   sequenced: SequencedStream<unknown>;
   idleTimeoutMs: number | undefined;
@@ -605,8 +606,9 @@ export function createWsClient(options: WsClientOptions): WsClient {
     pendingAcks.delete(entry);
     watchdog.unwatch(channel);
     entry.state.sequenced.dispose();
-    for (const consumer of entry.state.consumers) consumer.end(error);
-    entry.state.consumers.clear();
+    const consumers = entry.state.consumers;
+    entry.state.consumers = [];
+    for (const consumer of consumers) consumer.end(error);
   }
 
   function applyPause(pause: boolean): void {
@@ -638,8 +640,9 @@ export function createWsClient(options: WsClientOptions): WsClient {
 
   function onConsumerDone(consumer: Consumer<never>): void {
     const entry = registry.get(consumer.channel);
-    if (!entry?.state.consumers.delete(consumer as unknown as Consumer<unknown>)) return;
-    if (entry.state.consumers.size > 0) return;
+    if (!entry?.state.consumers.includes(consumer as unknown as Consumer<unknown>)) return;
+    entry.state.consumers = entry.state.consumers.filter((c) => c !== (consumer as unknown));
+    if (entry.state.consumers.length > 0) return;
     // Acked or still awaiting its ack: either way the server holds (or will hold) the subscription.
     // `acked`/`pending` only ever describe the current connection (a disconnect resets them), so
     // this also covers a channel dropped while the resubscription is still in flight.
@@ -742,9 +745,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
       const { entry, created } = registry.add(
         subscribeOptions.params ? { channel, params: subscribeOptions.params } : { channel },
         () => {
-          const consumers = new Set<Consumer<unknown>>();
-          return {
-            consumers,
+          const state: StreamState = {
+            consumers: [],
             schema: subscribeOptions.schema as StreamState['schema'],
             idleTimeoutMs: subscribeOptions.idleTimeoutMs,
             sequenced: new SequencedStream<unknown>({
@@ -756,16 +758,19 @@ export function createWsClient(options: WsClientOptions): WsClient {
               timeoutMs: o.resyncTimeoutMs,
               clock,
               deliver: (message) => {
-                for (const c of consumers) c.deliver(message);
+                const consumers = state.consumers;
+                for (let i = 0; i < consumers.length; i++)
+                  (consumers[i] as Consumer<unknown>).deliver(message);
               },
               onGap: (event) => emitter.emit('gap', event),
               onResynced: (event) => emitter.emit('resynced', event),
               onError: emitError,
             }),
           };
+          return state;
         },
       );
-      entry.state.consumers.add(consumer as Consumer<unknown>);
+      entry.state.consumers = [...entry.state.consumers, consumer as Consumer<unknown>];
       if (created) {
         if (entry.state.idleTimeoutMs !== undefined) watchdog.watch(channel, entry.state.idleTimeoutMs);
         const s = session;
