@@ -551,7 +551,14 @@ export function createWsClient(options: WsClientOptions): WsClient {
         fail(error, `${reason} (re-authentication rejected too)`, closeCode, closeReason);
         return;
       }
-      void o.auth?.onUnauthorized?.(error).catch(reportInternal);
+      // Through a promise: a strategy whose hook throws synchronously or returns no promise must
+      // not break the reconnect from inside a socket event handler.
+      const auth = o.auth;
+      if (auth?.onUnauthorized) {
+        Promise.resolve()
+          .then(() => auth.onUnauthorized?.(error))
+          .catch(reportInternal);
+      }
     }
     const nextDelayMs = policy.nextDelayMs(action, stable);
     if (policy.failures === o.reconnect.degradedAfterFailures) {
@@ -649,7 +656,13 @@ export function createWsClient(options: WsClientOptions): WsClient {
     const serverHasIt = entry.acked || entry.pending;
     removeStream(consumer.channel);
     if (serverHasIt && protocol.unsubscribeMessage) {
-      sendControl(protocol.unsubscribeMessage([entry.subscription]));
+      // This runs inside `unsubscribe()`, `break` or an abort listener: a throwing venue hook must
+      // not escape there (from an AbortSignal listener it would be an uncaught exception).
+      try {
+        sendControl(protocol.unsubscribeMessage([entry.subscription]));
+      } catch (error) {
+        reportInternal(error);
+      }
     }
     // The last unacknowledged channel may just have gone.
     if (session && machine.state === 'subscribing') maybeLive(session, 'subscriptions settled');

@@ -146,6 +146,27 @@ describe('ws-client inbound hooks (review)', () => {
     expect(client.state).toBe('live');
   });
 
+  it('an unsubscribe hook that throws when a consumer aborts is an error event, not an uncaught exception', async () => {
+    server = await createWsFaultServer();
+    const protocol: WsProtocol = {
+      ...kitJsonProtocol,
+      unsubscribeMessage: () => {
+        throw new Error('venue hook bug');
+      },
+    };
+    client = createWsClient({ url: server.url, protocol });
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.message));
+    const controller = new AbortController();
+    client.subscribe('q', { signal: controller.signal, onMessage: () => {} });
+    client.connect();
+    await client.ready();
+    controller.abort();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('venue hook bug');
+    expect(client.state).toBe('live');
+  });
+
   it('a hanging resync hook is aborted after resyncTimeoutMs and retried; the stream recovers in order', async () => {
     const clock = createManualClock();
     server = await createWsFaultServer();
