@@ -820,6 +820,9 @@ export function createWsClient(options: WsClientOptions): WsClient {
     async request<R>(message: unknown, { match, timeoutMs = o.requestTimeoutMs, signal }: WsRequestOptions) {
       if (machine.state !== 'live') throw notConnected();
       const pending = requests.add(match, timeoutMs, signal);
+      // The reply can be rejected (timeout, abort, disconnect) while the send still waits for the
+      // socket buffer to drain; it is awaited only after the send, so mark it handled now.
+      pending.reply.catch(() => {});
       try {
         await write(encode(message));
       } catch (error) {

@@ -122,6 +122,31 @@ describe('ws-client registry (review)', () => {
   });
 });
 
+describe('ws-client requests (review)', () => {
+  it('a request still waiting for the send buffer to drain rejects cleanly on a drop (no unhandled rejection)', async () => {
+    server = await createWsFaultServer({ faults: { slowRead: true } });
+    client = createWsClient({
+      url: server.url,
+      sendHighWaterMarkBytes: 256 * 1024,
+      pingIntervalMs: 0,
+      random: () => 0,
+    });
+    client.connect();
+    await client.ready();
+    const chunk = 'x'.repeat(64 * 1024);
+    const sends = Array.from({ length: 200 }, (_, i) => client!.send({ i, chunk }).catch((e) => e));
+    await sends[0];
+    const request = client.request({ op: 'place' }, { match: () => false });
+    const backoff = waitForState(client, 'backoff');
+    server.connections[0]!.terminate();
+    await backoff;
+    // It never left: not_sent, so the caller may simply resend.
+    await expect(request).rejects.toMatchObject({ code: 'protocol.not_connected', outcome: 'not_sent' });
+    // Let any stray rejection surface before the test ends (vitest fails the run on one).
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+});
+
 describe('ws-client inbound hooks (review)', () => {
   it('a protocol hook that throws on a message is an error event; the process and the stream survive', async () => {
     server = await createWsFaultServer();
