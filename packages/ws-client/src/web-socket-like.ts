@@ -10,9 +10,13 @@ export interface WebSocketLike {
   readonly bufferedAmount: number;
   /** How binary frames are delivered; the client sets `'arraybuffer'`. */
   binaryType: string;
+  /** Sends a text frame. */
   send(data: string): void;
+  /** Starts the close handshake. */
   close(code?: number, reason?: string): void;
+  /** WHATWG event subscription (`open`, `message`, `close`, `error`). */
   addEventListener(type: string, listener: (event: never) => void): void;
+  /** WHATWG event unsubscription. */
   removeEventListener(type: string, listener: (event: never) => void): void;
   /** Node `ws`: sends a protocol ping. */
   ping?: () => void;

@@ -12,19 +12,29 @@ export interface WsSequencedMessage {
 
 /** The parts of a server-side `ws` socket a connection uses (kept structural so the types need no `@types/ws`). */
 export interface WsFaultSocket {
+  /** Sends a text frame. */
   send(data: string): void;
+  /** Starts the close handshake. */
   close(code?: number, reason?: string): void;
+  /** Destroys the TCP connection without a close frame. */
   terminate(): void;
+  /** Stops reading from the socket. */
   pause(): void;
+  /** Resumes reading. */
   resume(): void;
+  /** Listens for the close (with its code). */
   on(event: 'close', listener: (code: number) => void): unknown;
 }
 
 /** What a connection needs from its server. @internal */
 export interface WsConnectionContext {
+  /** The faults now in force. */
   faults(): WsFaults;
+  /** The server's seeded random source. */
   random(): number;
+  /** Numbers the next message of `channel` and records it in the history. */
   allocate(channel: string, data: unknown): WsSequencedMessage;
+  /** The connection closed. */
   closed(connection: WsFaultConnection): void;
 }
 
