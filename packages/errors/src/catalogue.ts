@@ -77,6 +77,7 @@ export const ERROR_CATALOGUE = {
   'timeout.subscribe_ack': entry('timeout', true, 'The server did not acknowledge a subscription in time', 'Check the channel names and the subscribe message format; raise `subscribeTimeoutMs` if the venue is slow.'),
   'timeout.heartbeat': entry('timeout', true, 'The connection stopped answering pings', 'The peer or a proxy is half-open; kit reconnects. If frequent, check proxies with short idle timeouts.'),
   'timeout.idle': entry('timeout', true, 'No data arrived within the idle timeout', 'The stream went quiet; kit reconnects. Raise `idleTimeoutMs` for streams that are legitimately quiet.'),
+  'timeout.resync': entry('timeout', true, 'The resync hook did not return a snapshot in time', 'Check the snapshot endpoint your resync hook calls (it may be slow or rate limited); kit aborts the hook and calls it again, and raises `resyncTimeoutMs` only if snapshots are legitimately slow.'),
   // server
   'server.internal': entry('server', true, 'The server had an internal error (500)', 'Transient server failure; kit retries safe requests. If it persists, contact the provider with the request id.'),
   'server.bad_gateway': entry('server', true, 'Bad gateway (502)', 'A proxy or load balancer in front of the server failed; usually transient, check the provider status page if it persists.'),

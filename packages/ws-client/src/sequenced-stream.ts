@@ -166,7 +166,7 @@ export class SequencedStream<T> {
     this.#controller.signal.addEventListener('abort', stop, { once: true });
     try {
       const timedOut = clock.sleep(timeoutMs, timer.signal).then(() => {
-        const error = new KitError('protocol.sequence_gap', {
+        const error = new KitError('timeout.resync', {
           message: `The resync hook for "${stream}" did not settle within ${timeoutMs} ms; it is retried`,
           details: { stream, resyncTimeoutMs: timeoutMs },
         });

@@ -198,7 +198,7 @@ describe('ws-client inbound hooks (review)', () => {
     const fault = server;
     client = createWsClient({ url: server.url, clock, pingIntervalMs: 0, idleTimeoutMs: 0 });
     const errors: string[] = [];
-    client.on('error', (e) => errors.push(e.message));
+    client.on('error', (e) => errors.push(`${e.code}: ${e.message}`));
     const signals: AbortSignal[] = [];
     const firstCall = deferred();
     const received: number[] = [];
@@ -231,7 +231,9 @@ describe('ws-client inbound hooks (review)', () => {
     await firstCall.promise;
     await clock.advance(10_000);
     expect(signals[0]?.aborted).toBe(true);
-    expect(errors.some((m) => m.includes('did not settle within 10000 ms'))).toBe(true);
+    expect(
+      errors.some((m) => m.startsWith('timeout.resync:') && m.includes('did not settle within 10000 ms')),
+    ).toBe(true);
     await clock.advance(1_000);
     await fourth.promise;
     expect(received).toEqual([1, 2, 3, 4]);
