@@ -1,11 +1,10 @@
-import { isKitError, type KitError } from '@kit/errors';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import type { AxiosAdapter } from 'axios';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient } from '../src/index';
 import { createUndiciAdapter } from '../src/transport/index';
-import { createLogCapture, FAST_RETRY } from './support';
+import { createLogCapture, FAST_RETRY, failure } from './support';
 
 const capture = createLogCapture();
 const undici = createUndiciAdapter();
@@ -34,16 +33,6 @@ afterAll(async () => {
   await undici.close();
   expect(capture.leaks()).toEqual([]);
 });
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 // The same behaviours through axios's own http adapter and through kit's undici adapter.
 describe.each([

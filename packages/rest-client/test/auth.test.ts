@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { apiKeyAuth, binanceAuth, oauth2ClientCredentials } from '@kit/auth';
-import { isKitError, type KitError } from '@kit/errors';
+import { isKitError } from '@kit/errors';
 import { systemClock } from '@kit/retry';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRestClient } from '../src/index';
-import { createLogCapture, FAST_RETRY, TEST_SECRETS } from './support';
+import { createLogCapture, FAST_RETRY, failure, TEST_SECRETS } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer | undefined;
@@ -14,16 +14,6 @@ afterEach(async () => {
   server = undefined;
 });
 afterAll(() => expect(capture.leaks()).toEqual([]));
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** The server side of Binance-style signing: HMAC-SHA256 hex of the query (without `signature`) plus the body. */
 function verifyBinance(rawQuery: string, body: string): boolean {

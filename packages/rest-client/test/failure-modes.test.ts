@@ -4,12 +4,12 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiKeyAuth } from '@kit/auth';
-import { BINANCE_ERROR_MAP, createVendorErrorMapper, isKitError, type KitError } from '@kit/errors';
+import { BINANCE_ERROR_MAP, createVendorErrorMapper } from '@kit/errors';
 import { createRateLimiter, createRetryBudget } from '@kit/retry';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
-import { createLogCapture, createVirtualClock, FAST_RETRY, TEST_SECRETS } from './support';
+import { createLogCapture, createVirtualClock, FAST_RETRY, failure, TEST_SECRETS } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -47,16 +47,6 @@ function client(extra: Partial<RestClientOptions> = {}) {
     retry: FAST_RETRY,
     ...extra,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** A loopback port nothing listens on (a server was bound to it and closed). */

@@ -1,9 +1,8 @@
-import { isKitError, type KitError } from '@kit/errors';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createRestClient, defineEndpoint } from '../src/index';
-import { createLogCapture, FAST_RETRY } from './support';
+import { createLogCapture, FAST_RETRY, failure } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -34,16 +33,6 @@ afterAll(() => expect(capture.leaks()).toEqual([]));
 
 const client = () =>
   createRestClient({ baseUrl: `${server.url}/v1/`, logger: capture.logger, retry: FAST_RETRY });
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('request building', () => {
   it('encodes path params and serialises the query in the given order, arrays repeated', async () => {

@@ -1,9 +1,9 @@
-import { createVendorErrorMapper, isKitError, type KitError } from '@kit/errors';
+import { createVendorErrorMapper } from '@kit/errors';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
-import { createLogCapture, FAST_RETRY } from './support';
+import { createLogCapture, FAST_RETRY, failure } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -46,16 +46,6 @@ function client(extra: Partial<RestClientOptions> = {}) {
     retry: FAST_RETRY,
     ...extra,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('response bodies', () => {

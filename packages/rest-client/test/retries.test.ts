@@ -1,8 +1,7 @@
-import { isKitError, type KitError } from '@kit/errors';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
-import { createLogCapture, FAST_RETRY } from './support';
+import { createLogCapture, FAST_RETRY, failure } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -37,16 +36,6 @@ function client(extra: Partial<RestClientOptions> = {}) {
     retry: FAST_RETRY,
     ...extra,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('retries', () => {

@@ -1,4 +1,4 @@
-import { KitError } from '@kit/errors';
+import { isKitError, KitError } from '@kit/errors';
 import { Secret } from '@kit/logger';
 import { createCapturingLogger } from '@kit/logger/testing';
 import type { Clock, RetryPolicyOptions } from '@kit/retry';
@@ -109,4 +109,15 @@ export function createVirtualClock(startMs = 1_700_000_000_000) {
       await flush();
     },
   };
+}
+
+/** Awaits a call that must fail and returns its KitError (anything else is rethrown). */
+export async function failure(promise: Promise<unknown>): Promise<KitError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isKitError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }

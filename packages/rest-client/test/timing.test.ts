@@ -1,8 +1,7 @@
-import { isKitError, type KitError } from '@kit/errors';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient } from '../src/index';
-import { createLogCapture, createVirtualClock } from './support';
+import { createLogCapture, createVirtualClock, failure } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -33,16 +32,6 @@ function setup(retry: Record<string, unknown> = {}) {
     retry: { clock: virtual.clock, random: () => 0, budget: false, maxAttempts: 5, ...retry },
   });
   return { virtual, client };
-}
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('waiting: Retry-After, deadline, abort', () => {

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
-import { isKitError, KitError } from '@kit/errors';
+import { KitError } from '@kit/errors';
 import { createFaultServer, createSeededRandom, type FaultServer } from '@kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../../src/index';
-import { createLogCapture } from '../support';
+import { createLogCapture, failure } from '../support';
 import { freePort, type NginxProxy, requireNginx, startNginx } from './nginx-proxy';
 
 // nginx's own error answers: its HTML 502 page when the upstream refuses connections, and its 504
@@ -46,16 +46,6 @@ function nginxConfig(upstreamPort: number, closedPort: number) {
     location /slow/ { proxy_read_timeout 1s; proxy_pass http://kit_upstream; }
     location /slow-json/ { proxy_read_timeout 1s; error_page 504 = @json_504; proxy_pass http://kit_upstream; }`,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** Every rendering of an error a user might log: none may carry the proxy's HTML page. */

@@ -1,9 +1,8 @@
-import { isKitError, type KitError } from '@kit/errors';
 import { createRateLimiter } from '@kit/retry';
 import { createFaultServer, createSeededRandom, type FaultServer } from '@kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../../src/index';
-import { createLogCapture } from '../support';
+import { createLogCapture, failure } from '../support';
 import { type NginxProxy, requireNginx, startNginx } from './nginx-proxy';
 
 // nginx in front of a fault server, enforcing `limit_req` the way an API gateway does. Each
@@ -53,16 +52,6 @@ function nginxConfig(upstreamPort: number) {
     location /refusing/ { limit_req zone=refusing; error_page 429 = @rate_limited; proxy_pass http://kit_upstream; }
     location /stock/ { limit_req zone=stock_page; add_header Retry-After 1 always; proxy_pass http://kit_upstream; }`,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<KitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKitError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** What the client reported through its hooks, per attempt. */
