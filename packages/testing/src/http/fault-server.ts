@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createSeededRandom } from '../shared/seeded-random';
 import { malformJson, proxyErrorPage, retryAfterHeader } from './fault-responses';
 import type {
   Fault,
@@ -12,7 +13,6 @@ import type {
 } from './fault-types';
 import { compileRoutePattern, type RoutePattern } from './route-pattern';
 import { applySchemaDrift } from './schema-drift';
-import { createSeededRandom } from './seeded-random';
 
 /** Options for {@link createFaultServer}. */
 export interface FaultServerOptions {

@@ -1,3 +1,4 @@
+export { createSeededRandom } from '../shared/seeded-random';
 export type { FaultServer, FaultServerOptions } from './fault-server';
 export { createFaultServer, DEFAULT_FAULT_SERVER_OPTIONS } from './fault-server';
 export type {
@@ -15,4 +16,3 @@ export type { RoutePattern } from './route-pattern';
 export { compileRoutePattern } from './route-pattern';
 export type { SchemaDrift } from './schema-drift';
 export { applySchemaDrift } from './schema-drift';
-export { createSeededRandom } from './seeded-random';

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { createSeededRandom } from '../shared/seeded-random';
 import { WsFaultConnection, type WsSequencedMessage } from './ws-fault-connection';
 import type { WsFaults } from './ws-faults';
-import { createWsRandom } from './ws-random';
 
 /** Options for {@link createWsFaultServer}. */
 export interface WsFaultServerOptions {
@@ -95,7 +95,7 @@ function channelsOf(message: Record<string, unknown>): string[] {
  */
 export async function createWsFaultServer(options: WsFaultServerOptions = {}): Promise<WsFaultServer> {
   const settings = { ...DEFAULT_WS_FAULT_SERVER_OPTIONS, ...options };
-  const random = createWsRandom(settings.seed);
+  const random = createSeededRandom(settings.seed);
   let faults: WsFaults = { ...options.faults };
   const connections: WsFaultConnection[] = [];
   const open = new Set<WsFaultConnection>();
