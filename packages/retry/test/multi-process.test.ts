@@ -9,9 +9,11 @@ const TOKENS = 20;
 const INTERVAL_MS = 1000;
 const PER_WORKER = 30;
 const WORKERS = 2;
-// A grant is recorded when its reply arrives, a little after Redis granted it: allow up to 50 ms
-// of that latency (a busy 2-core CI box), i.e. one token at 20/s.
-const LATENCY_SLACK_MS = 50;
+// A grant is recorded when its reply reaches the worker, after Redis granted it; on a loaded 2-core
+// CI box (two vitest workers, two children, Redis) that delay reached ~100 ms. Allow 250 ms, i.e.
+// 5 tokens at 20/s: still far below what a broken limiter shows (a bucket per process lets 40
+// through at once against the 25 allowed).
+const LATENCY_SLACK_MS = 250;
 
 describe.skipIf(!REDIS_URL)(`two processes sharing one Redis limit${REDIS_SKIP_REASON}`, () => {
   const children: ChildProcess[] = [];
@@ -59,7 +61,7 @@ describe.skipIf(!REDIS_URL)(`two processes sharing one Redis limit${REDIS_SKIP_R
         worstExcess = Math.max(worstExcess, count - allowed);
       }
     }
-    expect(worstExcess).toBeLessThanOrEqual(0);
+    expect(worstExcess, `grants beyond the limit in the worst interval`).toBeLessThanOrEqual(0);
     // And per fixed window of INTERVAL_MS from the first grant: never more than the burst plus one window's refill.
     const perWindow = new Map<number, number>();
     for (const t of times) {
@@ -69,6 +71,6 @@ describe.skipIf(!REDIS_URL)(`two processes sharing one Redis limit${REDIS_SKIP_R
     expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(2 * TOKENS);
     // The limit really bound them: without it 60 grants would take a few milliseconds.
     const spanMs = (times.at(-1) as number) - (times[0] as number);
-    expect(spanMs).toBeGreaterThanOrEqual(((WORKERS * PER_WORKER - TOKENS) / rate) * 0.9);
+    expect(spanMs).toBeGreaterThanOrEqual((WORKERS * PER_WORKER - TOKENS) / rate - LATENCY_SLACK_MS);
   }, 15_000);
 });
