@@ -17,12 +17,16 @@ const dirs = ['packages', 'apps', 'bench']
 for (const dir of dirs) rmSync(join(dir, 'node_modules', '.vitest-summary.json'), { force: true });
 
 const extra = process.argv.slice(2);
-const result = spawnSync('turbo', ['run', 'test', '--concurrency=1', '--continue', '--output-logs=new-only', ...extra], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
-  shell: process.platform === 'win32',
-});
+const result = spawnSync(
+  'turbo',
+  ['run', 'test', '--concurrency=1', '--continue', '--output-logs=new-only', ...extra],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+    shell: process.platform === 'win32',
+  },
+);
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 const missing = [];
