@@ -218,6 +218,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     createResponseParsingStep({
       errorMapper: options.errorMapper,
       requestIdHeaders: options.requestIdHeaders,
+      now: clockNow,
     }),
   );
   if (limiter !== undefined || hooks.onRateLimit !== undefined) {

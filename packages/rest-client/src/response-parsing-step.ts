@@ -11,6 +11,11 @@ export interface ResponseParsingStepOptions {
   errorMapper?: VendorErrorMapper;
   /** Response headers to read the request id from. @default @kit/errors' defaults */
   requestIdHeaders?: readonly string[];
+  /**
+   * The clock that absolute hints (an HTTP-date `Retry-After`, an epoch `X-RateLimit-Reset`) are
+   * measured against: the retry policy's, so an injected clock sees consistent waits. @default Date.now
+   */
+  now?: () => number;
 }
 
 function schemaError(
@@ -60,6 +65,7 @@ function redirectError(request: PipelineRequest, response: PipelineResponse): Ki
  */
 export function createResponseParsingStep(options: ResponseParsingStepOptions = {}): PipelineStep {
   const { errorMapper, requestIdHeaders } = options;
+  const now = options.now ?? Date.now;
   return {
     name: RESPONSE_PARSING_STEP,
     async send(request, next) {
@@ -97,6 +103,7 @@ export function createResponseParsingStep(options: ResponseParsingStepOptions = 
           method: request.method,
           path: request.path,
           requestIdHeaders,
+          nowMs: now(),
         });
         if (!html) throw error;
         // The status decides the code (an nginx 429 page is still a rate limit, a 504 page still a
