@@ -73,6 +73,7 @@ export function hmac(
   data: DataInput,
   encoding: DigestEncoding,
 ): Promise<string>;
+/** HMAC of `data` under `key` with WebCrypto, as raw bytes (the signature before encoding). */
 export function hmac(
   algorithm: HmacAlgorithm,
   key: KeyInput,
@@ -98,7 +99,9 @@ export async function hmac(
  * ```
  */
 export function sha256(data: DataInput): Promise<Bytes>;
+/** SHA-256 of `data` (UTF-8 text or bytes) with WebCrypto, written as hex or base64. */
 export function sha256(data: DataInput, encoding: DigestEncoding): Promise<string>;
+/** SHA-256 of `data` (UTF-8 text or bytes) with WebCrypto, as raw bytes. */
 export function sha256(data: DataInput, encoding: 'bytes'): Promise<Bytes>;
 export async function sha256(
   data: DataInput,

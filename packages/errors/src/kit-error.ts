@@ -23,42 +23,46 @@ export type ErrorOutcome =
 
 /** Options for {@link KitError}. Every field is optional; the catalogue supplies the rest. */
 export interface KitErrorOptions {
-  /** The message. Defaults to the catalogue title. Must never contain a credential. */
+  /** The message. Must never contain a credential. @default the catalogue entry's `title` */
   message?: string;
-  /** The original error. Kept for debugging; `toJSON()` only summarises it. */
+  /** The original error. Kept for debugging; `toJSON()` only summarises it. @default undefined */
   cause?: unknown;
-  /** Overrides the catalogue's `retryable` (for example a venue saying "retry"). */
+  /**
+   * Overrides the catalogue's `retryable` (for example a venue saying "retry").
+   * @default the catalogue entry's `retryable`
+   */
   retryable?: boolean;
-  /** The HTTP status, when there was a response. */
+  /** The HTTP status, when there was a response. @default undefined */
   status?: number;
-  /** The server's request id, from the response headers or body. */
+  /** The server's request id, from the response headers or body. @default undefined */
   requestId?: string;
-  /** How long the server asked us to wait, in milliseconds. */
+  /** How long the server asked us to wait, in milliseconds. @default undefined */
   retryAfterMs?: number;
   /**
    * The server's explicit retry hint (`x-should-retry: true|false`), when it sent one. It sets
    * `retryable`, and retry rules let it override the status rules (a 409 the server says to retry).
+   * @default undefined
    */
   retryHint?: boolean;
-  /** Attempts made before this error was final. */
+  /** Attempts made before this error was final. @default undefined */
   attempts?: number;
-  /** Total time spent waiting between attempts, in milliseconds. */
+  /** Total time spent waiting between attempts, in milliseconds. @default undefined */
   totalDelayMs?: number;
-  /** The HTTP method. */
+  /** The HTTP method. @default undefined */
   method?: string;
-  /** The request path without query string (query values may hold signatures). */
+  /** The request path without query string (query values may hold signatures). @default undefined */
   path?: string;
-  /** Whether the operation may have taken effect. */
+  /** Whether the operation may have taken effect. @default undefined (not known) */
   outcome?: ErrorOutcome;
-  /** The venue's own error code, when a vendor map produced this error. */
+  /** The venue's own error code, when a vendor map produced this error. @default undefined */
   vendorCode?: string;
-  /** WebSocket close code. */
+  /** WebSocket close code. @default undefined */
   closeCode?: number;
-  /** WebSocket close reason. */
+  /** WebSocket close reason. @default undefined */
   closeReason?: string;
-  /** Structured, secret-free details (schema issue paths, config problems, …). */
+  /** Structured, secret-free details (schema issue paths, config problems, …). @default undefined */
   details?: unknown;
-  /** Overrides the catalogue hint with a more specific one. */
+  /** Overrides the catalogue hint with a more specific one. @default the catalogue entry's `hint` */
   hint?: string;
 }
 

@@ -141,7 +141,10 @@ export interface WsClientOptions {
   maxPayloadBytes?: number;
   /** Node only: permessage-deflate (it cut loopback throughput about 80x in our measurement). @default false */
   perMessageDeflate?: boolean;
-  /** Decides what a close code means; the default follows @kit/errors' `WS_CLOSE_CODE_DEFAULTS`. */
+  /**
+   * Decides what a close code means; the default follows @kit/errors' `WS_CLOSE_CODE_DEFAULTS`.
+   * @default defaultClassifyClose
+   */
   classifyClose?: (code: number, reason: string) => CloseDecision;
 }
 

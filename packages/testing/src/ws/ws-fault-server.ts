@@ -20,11 +20,17 @@ export interface WsFaultServerOptions {
   requireLogin?: boolean;
   /** With the default protocol, decides whether a login message is accepted. @default accepts every login */
   verifyLogin?: (message: Record<string, unknown>) => boolean;
-  /** Called for every new connection, after the upgrade. */
+  /** Called for every new connection, after the upgrade. @default undefined (no callback) */
   onConnection?: (connection: WsFaultConnection) => void;
-  /** Called after the default protocol acknowledged a subscription (start streaming here). */
+  /**
+   * Called after the default protocol acknowledged a subscription (start streaming here).
+   * @default undefined (no callback)
+   */
   onSubscribe?: (connection: WsFaultConnection, channel: string) => void;
-  /** Called for every client message the default protocol did not handle. */
+  /**
+   * Called for every client message the default protocol did not handle.
+   * @default undefined (unhandled messages are only recorded)
+   */
   onMessage?: (connection: WsFaultConnection, message: unknown) => void;
   /** Largest client frame the server accepts, in bytes. @default 16 MiB */
   maxPayloadBytes?: number;
