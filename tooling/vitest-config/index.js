@@ -20,19 +20,29 @@ function findWorkspaceRoot(start) {
 function workspaceAliases(root) {
   if (!root) return [];
   const aliases = [];
-  const packagesDir = join(root, 'packages');
-  for (const name of readdirSync(packagesDir)) {
-    const manifestPath = join(packagesDir, name, 'package.json');
-    if (!existsSync(manifestPath)) continue;
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-      const source = typeof target === 'object' && target ? target['@kit/source'] : undefined;
-      if (!source) continue;
-      const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
-      aliases.push({
-        find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`),
-        replacement: join(packagesDir, name, source),
-      });
+  // Published packages point at their sources through the `@kit/source` condition; the private
+  // apps export their TypeScript sources directly.
+  for (const group of ['packages', 'apps']) {
+    const groupDir = join(root, group);
+    if (!existsSync(groupDir)) continue;
+    for (const name of readdirSync(groupDir)) {
+      const manifestPath = join(groupDir, name, 'package.json');
+      if (!existsSync(manifestPath)) continue;
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+        const source =
+          typeof target === 'object' && target
+            ? target['@kit/source']
+            : typeof target === 'string' && target.endsWith('.ts')
+              ? target
+              : undefined;
+        if (!source) continue;
+        const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+        aliases.push({
+          find: new RegExp(`^${specifier.replace(/[/.]/g, '\\$&')}$`),
+          replacement: join(groupDir, name, source),
+        });
+      }
     }
   }
   return aliases;

@@ -1,0 +1,2 @@
+// Public entry point; filled in by its issue.
+export {};

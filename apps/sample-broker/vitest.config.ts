@@ -1,0 +1,3 @@
+import { defineKitVitest } from '@kit/vitest-config';
+
+export default defineKitVitest();
