@@ -98,6 +98,12 @@ export const ERROR_CATALOGUE = {
   'client.request_timeout': entry('timeout', true, 'The server timed out waiting for the request (408)', 'Usually transient; kit retries safe requests. Check for slow uploads or proxies.'),
   'client.error': entry('client', false, 'The request was rejected', 'An unexpected 4xx status; check the request against the API documentation and the error details.'),
   'client.insufficient_funds': entry('client', false, 'The account has insufficient funds', 'Check the available balance (funds reserved by open orders are not available) or reduce the order size.'),
+  // client: order and idempotency-key conflicts that broker adapters map venue errors onto
+  'client.order_already_filled': entry('conflict', false, 'The order is already filled', 'The cancel or amend was refused because the order has already filled: fetch the order and its fills to update the position instead of retrying the cancel.'),
+  'client.order_already_cancelled': entry('conflict', false, 'The order is already cancelled', 'The order was cancelled earlier (by another request, session or the venue, for example on expiry); treat the cancel as done, or fetch the order to see its final state.'),
+  'client.idempotency_key_mismatch': entry('conflict', false, 'The idempotency key was already used for a different request', 'Reuse an idempotency key only to retry exactly the same request (same method, path and body); give every new request a new key.'),
+  'client.idempotency_key_in_use': entry('conflict', true, 'A request with the same idempotency key is still being processed', 'Wait for the first request to finish, then retry with the same key (kit does so with backoff) to get its result; do not switch to a new key, which could run the action twice.'),
+  'client.duplicate_client_order_id': entry('conflict', false, 'An order with this client order id already exists', 'An earlier attempt may have placed the order: look it up by its client order id before sending again, and use a fresh id only for a genuinely new order.'),
   'client.invalid_argument': entry('validation', false, 'Invalid argument', 'A value passed to a kit function is invalid; the message names it.'),
   // schema
   'schema.response_mismatch': entry('schema', false, 'The response did not match the expected schema', 'The API changed or the schema is wrong: the details list each path; use `tolerant` mode to keep running while you update the schema.'),
