@@ -54,11 +54,13 @@ function reusedSocket(error: unknown): boolean {
 }
 
 /**
- * Classifies a failed send. One refinement on top of @kit/errors' `classifyError`: a reset (or
- * "socket hang up") on a reused keep-alive socket before any byte of the response is `not_sent`.
- * The server closed an idle pooled socket just as we wrote to it (the keep-alive race Node's docs
- * describe, retrying on `req.reusedSocket && ECONNRESET`), so it never read the request. A fresh
- * socket, or one where a response had begun, stays `unknown`: the server may have acted.
+ * Classifies a failed send with @kit/errors' `classifyError`. A reset or "socket hang up" stays
+ * `outcome: 'unknown'` even on a reused keep-alive socket: by then the request was written, and the
+ * server closing an idle socket as we wrote (Node's keep-alive race) looks exactly like a server that
+ * read the request, acted on it and then dropped the connection. So a keyless POST is never resent
+ * after one (see "Which failed requests are sent again" in the README); `not_sent` is left to
+ * failures that prove nothing was written (refused, DNS, connect timeout). A reset on a reused
+ * socket says so in its message and `details.reusedSocket`.
  */
 export function classifyTransportError(
   error: unknown,
@@ -81,11 +83,11 @@ export function classifyTransportError(
     return kit;
   if (!reusedSocket(error)) return kit;
   return new KitError(kit.code, {
-    message: `${kit.message} (on a reused keep-alive socket, before any response: not sent)`,
+    message: `${kit.message} (on a reused keep-alive socket, after the request was written)`,
     cause: kit.cause,
     method: kit.method,
     path: kit.path,
-    outcome: 'not_sent',
+    outcome: 'unknown',
     details: { reusedSocket: true },
   });
 }

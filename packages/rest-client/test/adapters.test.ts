@@ -64,17 +64,17 @@ describe.each([
     expect(server.sideEffectCount()).toBe(1);
   });
 
-  it('retries a keyless POST whose reused keep-alive socket was reset before any response', async () => {
+  it('does not resend a keyless POST whose reused keep-alive socket was reset before any response', async () => {
     const c = client({ idempotency: false });
     // Warm the pool until a request goes out on a reused socket (undici may open a second
     // connection for a request sent right after another), so every pooled socket has served one.
     for (let i = 0; i < 5 && server.requests.at(-1)?.socketReused !== true; i++) await c.get('/quotes/A');
     server.setFaults([{ firstN: 1, match: { method: 'POST' }, fault: { type: 'reset' } }]);
-    await c.post('/orders', {});
+    const error = await failure(c.post('/orders', {}));
     const posts = server.requests.filter((r) => r.method === 'POST');
     expect(posts[0]?.socketReused).toBe(true);
-    expect(posts).toHaveLength(2);
-    expect(server.sideEffectCount()).toBe(1);
+    expect(posts).toHaveLength(1);
+    expect([error.outcome, error.attempts, error.details]).toEqual(['unknown', 1, { reusedSocket: true }]);
   });
 
   it('classifies truncated and malformed bodies', async () => {

@@ -119,16 +119,29 @@ describe('retries', () => {
     expect(error.attempts).toBe(3);
   });
 
-  it('retries a POST without a key when a reused keep-alive socket is reset before any response', async () => {
+  it('does not resend a keyless POST after a reset on a reused keep-alive socket, even one the server dropped unread', async () => {
     const c = client({ idempotency: false });
     await c.get('/account');
-    // The next request goes out on the same pooled socket; the server resets it unread.
+    // The next request goes out on the same pooled socket; the server resets it unread. From the
+    // client this looks exactly like a server that acted and then dropped the socket, so no resend.
+    server.setFaults([{ firstN: 1, match: { method: 'POST' }, fault: { type: 'reset' } }]);
+    const error = await failure(c.post('/orders', { symbol: 'AAPL' }));
+    expect([error.outcome, error.attempts, error.details]).toEqual(['unknown', 1, { reusedSocket: true }]);
+    const posts = server.requests.filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.socketReused).toBe(true);
+    expect(server.sideEffectCount()).toBe(0);
+  });
+
+  it('resends a keyed POST after a reset on a reused keep-alive socket, with the same key', async () => {
+    const c = client();
+    await c.get('/account');
     server.setFaults([{ firstN: 1, match: { method: 'POST' }, fault: { type: 'reset' } }]);
     const response = await c.post('/orders', { symbol: 'AAPL' });
     expect(response.status).toBe(201);
     const posts = server.requests.filter((r) => r.method === 'POST');
     expect(posts).toHaveLength(2);
-    expect(posts[0]?.socketReused).toBe(true);
+    expect(posts[1]?.idempotencyKey).toBe(posts[0]?.idempotencyKey);
     expect(server.sideEffectCount()).toBe(1);
   });
 

@@ -12,13 +12,20 @@ const config = {
 const request = { method: 'POST', path: '/v1/orders', reusedSocket: false };
 
 describe('fromTransportError', () => {
-  it('gives a socket closed before the response the Node code, keeping undici error as cause', () => {
+  it('gives a socket closed before the response the Node code and wording, keeping undici error as cause', () => {
     const cause = new errors.SocketError('other side closed');
     const error = fromTransportError(cause, config, request);
     expect(error).toBeInstanceOf(AxiosError);
-    expect(error.code).toBe('ECONNRESET');
+    expect([error.code, error.message]).toEqual(['ECONNRESET', 'socket hang up']);
     expect(error.cause).toBe(cause);
     expect(error.request).toBe(request);
+    expect(classifyError(error).code).toBe('network.socket_hang_up');
+  });
+
+  it('gives another socket failure before the response ECONNRESET', () => {
+    const cause = new errors.SocketError('closed');
+    const error = fromTransportError(cause, config, request);
+    expect([error.code, error.message]).toEqual(['ECONNRESET', 'closed']);
     expect(classifyError(error).code).toBe('network.connection_reset');
   });
 

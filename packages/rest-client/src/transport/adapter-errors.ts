@@ -95,6 +95,13 @@ export function fromTransportError(
     aborted.cause = error as Error;
     return aborted;
   }
+  if (code === 'UND_ERR_SOCKET' && /other side closed/i.test((error as Error).message)) {
+    // The server closed the connection before any response: what Node words "socket hang up", so
+    // @kit/errors gives both adapters the same code (network.socket_hang_up).
+    const hangUp = new AxiosError('socket hang up', 'ECONNRESET', config, request);
+    hangUp.cause = error as Error;
+    return hangUp;
+  }
   const source = error instanceof Error ? error : new Error(String(error));
   return AxiosError.from(source, (code && CODE_MAP[code]) || code, config, request);
 }

@@ -86,7 +86,7 @@ describe('createRestClient with the undici adapter', () => {
     expect(error.code).toBe('timeout.attempt');
   });
 
-  it('retries a POST without an idempotency key after a reset on a reused keep-alive socket', async () => {
+  it('does not resend a keyless POST after a reset on a reused keep-alive socket (test/keyless-writes.test.ts has the rule)', async () => {
     const own = createUndiciAdapter();
     try {
       const client = createRestClient({
@@ -97,10 +97,31 @@ describe('createRestClient with the undici adapter', () => {
       });
       resets = 0;
       resetsLeft = 1;
+      const outcomes: Array<string | number | undefined> = [];
+      for (let i = 0; i < 4; i++) {
+        try {
+          outcomes.push((await client.post('/orders', { i })).attempts);
+        } catch (error) {
+          outcomes.push((error as KitError).outcome);
+        }
+      }
+      expect(resets).toBe(1);
+      expect(outcomes.sort()).toEqual([1, 1, 1, 'unknown']);
+    } finally {
+      resetsLeft = 0;
+      await own.close();
+    }
+  });
+
+  it('resends a keyed POST after a reset on a reused keep-alive socket', async () => {
+    const own = createUndiciAdapter();
+    try {
+      const client = createRestClient({ baseUrl, adapter: own, retry: { initialDelayMs: 1, maxDelayMs: 5 } });
+      resets = 0;
+      resetsLeft = 1;
       const results = [];
       for (let i = 0; i < 4; i++) results.push(await client.post('/orders', { i }));
       expect(resets).toBe(1);
-      expect(results.every((r) => r.status === 200)).toBe(true);
       expect(results.map((r) => r.attempts).sort()).toEqual([1, 1, 1, 2]);
     } finally {
       resetsLeft = 0;
