@@ -14,7 +14,8 @@ export interface AuthStepOptions {
  * Authenticates every attempt afresh (timestamps, nonces and signatures are per attempt): builds an
  * `AuthRequest` from the call's pristine query, headers and body, lets the strategy sign it, then
  * records exactly its URL, query pairs (serialised with @kit/auth's `formatQuery`, the function
- * signers use), headers and body as what the transport sends.
+ * signers use), headers and body as what the transport sends. The signed request itself stays on
+ * `request.authenticated` for the 401 step.
  */
 export function createAuthStep(options: AuthStepOptions): PipelineStep {
   const { auth } = options;
@@ -31,6 +32,7 @@ export function createAuthStep(options: AuthStepOptions): PipelineStep {
         signal: request.attemptSignal,
       };
       const signed = await auth.authenticate(unsigned);
+      request.authenticated = signed;
       request.sent = {
         url: signed.query.length > 0 ? `${signed.url}?${formatQuery(signed.query)}` : signed.url,
         headers: signed.headers,

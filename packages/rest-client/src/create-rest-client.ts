@@ -321,6 +321,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       attempt: 0,
       attemptSignal: undefined,
       sent: undefined,
+      authenticated: undefined,
       startedAtMs: clockNow(),
     };
   };

@@ -1,3 +1,4 @@
+import type { AuthRequest } from '@kit/auth';
 import type { GenericSchema } from 'valibot';
 import type { RateLimitInfo } from './rate-limit-info';
 
@@ -37,6 +38,12 @@ export interface PipelineRequest {
   attemptSignal: AbortSignal | undefined;
   /** What this attempt really sends, set by the auth step. */
   sent: SentRequest | undefined;
+  /**
+   * The request as this attempt's auth strategy returned it (set by the auth step): what a 401 is
+   * reported against, so the strategy can tell a stale credential from the one it holds now.
+   * @default undefined (no auth step ran)
+   */
+  authenticated?: AuthRequest | undefined;
   /** When the call started (`performance.now()`-style milliseconds from the client's clock). */
   startedAtMs: number;
 }

@@ -15,9 +15,10 @@ export interface UnauthorizedStepOptions {
 }
 
 /**
- * On a 401, asks the strategy (`onUnauthorized`, e.g. OAuth2 invalidating its token) whether a fresh
- * attempt can succeed and, if so, sends once more at once, whatever the method: the server refused
- * the request, so nothing happened. Once per logical call, so a bad key never loops.
+ * On a 401, asks the strategy (`onUnauthorized(error, request)`, with the authenticated request that
+ * got the 401; e.g. OAuth2 invalidating its token) whether a fresh attempt can succeed and, if so,
+ * sends once more at once, whatever the method: the server refused the request, so nothing
+ * happened. Once per logical call, so a bad key never loops.
  */
 export function createUnauthorizedStep(options: UnauthorizedStepOptions): PipelineStep {
   const { auth, logger } = options;
@@ -30,7 +31,9 @@ export function createUnauthorizedStep(options: UnauthorizedStepOptions): Pipeli
         if (!isKitError(error) || error.status !== 401 || auth.onUnauthorized === undefined) throw error;
         if (request.replayedUnauthorized) throw error;
         request.replayedUnauthorized = true;
-        if (!(await auth.onUnauthorized(error))) throw error;
+        // The request that got the 401 tells the strategy which credential it carried: with many
+        // calls failing at once, those on the old token retry with the new one instead of failing.
+        if (!(await auth.onUnauthorized(error, request.authenticated))) throw error;
         logger.info('rest: 401, credentials refreshed; sending once more', {
           method: request.method,
           path: request.path,
