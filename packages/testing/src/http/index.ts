@@ -1,6 +1,6 @@
 export { createSeededRandom } from '../shared/seeded-random';
-export type { FaultServer, FaultServerOptions } from './fault-server';
 export { malformJson, proxyErrorPage } from './fault-responses';
+export type { FaultServer, FaultServerOptions } from './fault-server';
 export { createFaultServer, DEFAULT_FAULT_SERVER_OPTIONS } from './fault-server';
 export type {
   Fault,
