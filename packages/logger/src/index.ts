@@ -12,5 +12,13 @@ export type { RedactStringOptions } from './redact-string';
 export { redactString } from './redact-string';
 export type { SecretInput } from './secret';
 export { isSecret, Secret, toSecret } from './secret';
-export { MIN_SECRET_LENGTH, REDACTED, redactSecretValues, registerSecretValue } from './secret-registry';
+export {
+  MAX_TRANSIENT_SECRETS,
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  redactSecretValues,
+  registerSecretValue,
+  registerTransientSecret,
+  TRANSIENT_SECRET_RETENTION_MS,
+} from './secret-registry';
 // Deliberately not exported: the tslog writer, key matcher and `process` guards (internals).

@@ -7,6 +7,7 @@ import {
   type LogFields,
   type LogLevel,
   type LogRecord,
+  registerTransientSecret,
   Secret,
 } from '../src/index';
 
@@ -79,6 +80,8 @@ interface Placement {
   value: string;
   /** Registered (new Secret) or only protected by its position (key, URL parameter, header). */
   registered: boolean;
+  /** A value kit derived per request (a signature, a JWT login), registered as a transient secret. */
+  derived?: boolean;
   /** Where it goes: into the message, or into a field at some path. */
   message?: string;
   field?: unknown;
@@ -120,6 +123,42 @@ const registeredPlacement: fc.Arbitrary<Placement> = fc
     return placement;
   });
 
+// Values kit derives from a secret: hex and base64 signatures (HMAC output), Basic credentials
+// (base64 with `+/=`) and JWT-style logins that all share one long prefix. Each holds a digit, so
+// lower-case filler can never spell one.
+const hexDigest = fc.stringMatching(/^[0-9a-f]{40,64}$/).map((hex) => `${hex}0`);
+const base64Digest = fc.stringMatching(/^[A-Za-z0-9+/]{20,40}$/).map((core) => `B9${core}==`);
+const jwtLike = fc
+  .stringMatching(/^[A-Za-z0-9_-]{12,30}$/)
+  .map((core) => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIx.${core}7`);
+const derivedValue = fc.oneof(hexDigest, base64Digest, jwtLike);
+
+const derivedPlacement: fc.Arbitrary<Placement> = fc
+  .tuple(derivedValue, filler, filler, path, fc.nat({ max: 4 }), fc.array(derivedValue, { maxLength: 5 }))
+  .map(([value, before, after, segments, kind, others]) => {
+    // Other requests' signatures registered around it (some share its prefix).
+    for (const other of others) registerTransientSecret(other);
+    const placement: Placement = { value, registered: true, derived: true };
+    const text = `${before}${value}${after}`;
+    switch (kind) {
+      case 0:
+        placement.message = `venue said: ${text}`;
+        break;
+      case 1:
+        placement.field = nest(segments, text);
+        break;
+      case 2:
+        placement.field = nest(segments, new Error(`rejected ${text}`, { cause: new Error(value) }));
+        break;
+      case 3:
+        placement.field = nest(segments, `https://api.example/v1/login/${value}?note=${before}`);
+        break;
+      default:
+        placement.field = nest(segments, JSON.stringify({ note: before, echoed: `x${value}x` }));
+    }
+    return placement;
+  });
+
 const positionalPlacement: fc.Arbitrary<Placement> = fc
   .tuple(secretValue, filler, path, redactedKey, queryName, fc.nat({ max: 7 }))
   .map(([value, before, segments, key, name, kind]) => {
@@ -156,7 +195,10 @@ const positionalPlacement: fc.Arbitrary<Placement> = fc
   });
 
 const scenario = fc.record({
-  placements: fc.array(fc.oneof(registeredPlacement, positionalPlacement), { minLength: 1, maxLength: 4 }),
+  placements: fc.array(fc.oneof(registeredPlacement, positionalPlacement, derivedPlacement), {
+    minLength: 1,
+    maxLength: 4,
+  }),
   level: fc.constantFrom<Exclude<LogLevel, 'silent'>>('debug', 'info', 'warn', 'error'),
   bindToChild: fc.boolean(),
   message: filler,
@@ -168,7 +210,10 @@ function run(
   bindToChild: boolean,
   message: string,
 ) {
-  for (const placement of placements) if (placement.registered) new Secret(placement.value);
+  for (const placement of placements) {
+    if (placement.derived) registerTransientSecret(placement.value);
+    else if (placement.registered) new Secret(placement.value);
+  }
   const fields: LogFields = {};
   const messages: string[] = [message];
   placements.forEach((placement, i) => {
@@ -194,7 +239,7 @@ function run(
 }
 
 describe('no secret leaks (property-based)', () => {
-  it('never prints a secret, registered or positional, at any level, depth or format', () => {
+  it('never prints a secret, registered, derived or positional, at any level, depth or format', () => {
     fc.assert(
       fc.property(scenario, ({ placements, level, bindToChild, message }) => {
         const output = run(placements, level, bindToChild, message);
