@@ -140,6 +140,7 @@ export const ERROR_CATALOGUE = {
   'protocol.send_queue_full': entry('protocol', false, 'The outbound queue is full', 'Too many messages are waiting for the connection; send less while disconnected or raise the queue limits.'),
   'protocol.consumer_overflow': entry('protocol', false, 'A consumer fell too far behind', 'The consumer buffer overflowed; read faster, or choose the `latest` or `drop-oldest` policy for this stream.'),
   'protocol.subscribe_rejected': entry('protocol', false, 'The server rejected a subscription', 'Check the channel name and parameters, and that the account may subscribe to this channel; kit does not resubscribe a rejected channel.'),
+  'protocol.unsubscribe_rejected': entry('protocol', false, 'The server rejected an unsubscribe', 'The channel may keep streaming on this connection (its messages arrive as `message` events) until the next reconnect, which does not resubscribe it; check the channel name and the unsubscribe message format.'),
   'protocol.not_connected': entry('protocol', true, 'The connection is not live', 'Wait for the `live` state before sending orders; order messages fail fast instead of being queued.'),
   // cancelled
   'cancelled.aborted': entry('cancelled', false, 'The operation was cancelled', 'The caller aborted the operation (AbortSignal); nothing to fix unless the abort was unexpected.'),

@@ -1,4 +1,4 @@
-import { classifyWsClose, findWsCloseRule } from '@kit/errors';
+import { classifyWsClose, findWsCloseRule, KitError } from '@kit/errors';
 import { systemClock } from '@kit/retry';
 import IsomorphicWebSocket from 'isomorphic-ws';
 import {
@@ -14,7 +14,7 @@ import {
   type WsClientOptions,
 } from './options';
 import type { WebSocketConstructor } from './web-socket-like';
-import { kitJsonProtocol } from './ws-protocol';
+import { kitJsonProtocol, type WsProtocol } from './ws-protocol';
 
 /**
  * The default close classification: @kit/errors' table (`WS_CLOSE_CODE_DEFAULTS`) gives the error
@@ -55,16 +55,33 @@ function defined<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** A protocol the client can drive: it must build subscribe messages, route, and recognise acks. */
+function checkProtocol(protocol: WsProtocol): WsProtocol {
+  const hooks = protocol as Partial<Record<keyof WsProtocol, unknown>> | null;
+  const missing: string[] = [];
+  if (typeof hooks?.subscribeMessage !== 'function') missing.push('`subscribeMessage`');
+  if (typeof hooks?.route !== 'function') missing.push('`route`');
+  if (typeof hooks?.isSubscribeAck !== 'function' && typeof hooks?.replyId !== 'function')
+    missing.push('`isSubscribeAck` or `replyId`');
+  if (missing.length > 0) {
+    throw new KitError('config.invalid', {
+      message: `The WebSocket protocol needs ${missing.join(', ')}`,
+      hint: 'A WsProtocol builds subscribe messages (`subscribeMessage`), routes data (`route`) and recognises subscribe acknowledgements by channel (`isSubscribeAck`) or by request id (`replyId`).',
+    });
+  }
+  return protocol;
+}
+
 /** Applies every default in one place. @internal */
 export function resolveWsClientOptions(options: WsClientOptions): ResolvedWsClientOptions {
   const given = defined(options);
   return {
     ...DEFAULT_WS_CLIENT_OPTIONS,
-    protocol: kitJsonProtocol,
     clock: systemClock,
     random: Math.random,
     ...given,
     url: options.url,
+    protocol: checkProtocol(options.protocol ?? kitJsonProtocol),
     auth: options.auth,
     logger: options.logger,
     WebSocket: options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor),

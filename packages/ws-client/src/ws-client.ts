@@ -1,5 +1,14 @@
+import type { AuthRequest } from '@kit/auth';
 import { assertSecureTransport } from '@kit/auth';
-import { classifyError, isKitError, KitError, summariseSchemaIssues, type WsCloseAction } from '@kit/errors';
+import {
+  classifyError,
+  extractVendorError,
+  isKitError,
+  KitError,
+  summariseCause,
+  summariseSchemaIssues,
+  type WsCloseAction,
+} from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { createRateLimiter, type RateLimiter } from '@kit/retry';
 import { safeParse } from 'valibot';
@@ -12,7 +21,7 @@ import { OutboundQueue } from './outbound-queue';
 import { ReconnectPolicy } from './reconnect-policy';
 import { RequestManager } from './request-manager';
 import { type ResolvedWsClientOptions, resolveWsClientOptions } from './resolve-options';
-import { SequencedStream } from './sequenced-stream';
+import { SequencedStream, type SequenceStats } from './sequenced-stream';
 import { StateMachine } from './state-machine';
 import { type RegistryEntry, SubscriptionRegistry } from './subscription-registry';
 import { schedule } from './timers';
@@ -34,6 +43,8 @@ interface Session {
   readonly cancels: Array<() => void>;
   opened: boolean;
   loginWaiter: { resolve: () => void; reject: (error: KitError) => void } | undefined;
+  /** The login request the strategy signed on this connection, for `onUnauthorized(error, request)`. */
+  signed: AuthRequest | undefined;
   lastError: unknown;
   waitingSends: number;
   sendChain: Promise<void>;
@@ -41,7 +52,20 @@ interface Session {
   limiter: RateLimiter;
 }
 
+/** A subscribe or unsubscribe message sent with a request id, awaiting the reply that names it. */
+type PendingReply =
+  | { readonly kind: 'subscribe'; readonly entries: readonly RegistryEntry<StreamState>[] }
+  | { readonly kind: 'unsubscribe'; readonly channels: readonly string[] };
+
 const RESOLVED = Promise.resolve();
+
+function quoteChannels(channels: readonly string[]): string {
+  const shown = channels
+    .slice(0, 3)
+    .map((channel) => `"${channel}"`)
+    .join(', ');
+  return channels.length > 3 ? `${shown} and ${channels.length - 3} more` : shown;
+}
 
 /**
  * Creates a reliable WebSocket client: states, heartbeat and data watchdog, reconnect with full
@@ -86,6 +110,9 @@ export function createWsClient(options: WsClientOptions): WsClient {
   const queue = o.outboundQueue ? new OutboundQueue(o.outboundQueue, () => clock.now()) : undefined;
 
   const pendingAcks = new Set<RegistryEntry<StreamState>>();
+  /** Messages sent with a request id, by id; only used when the protocol has `replyId`. */
+  const pendingReplies = new Map<number, PendingReply>();
+  let nextRequestId = 1;
   const watchdog = new Watchdog({
     clock,
     timeoutMs: o.idleTimeoutMs,
@@ -142,6 +169,21 @@ export function createWsClient(options: WsClientOptions): WsClient {
     emitter.emit('error', error);
   }
 
+  /** A timer that dies with the session and drops out of `cancels` once it has fired. */
+  function sessionTimer(s: Session, ms: number, fn: () => void): void {
+    const cancel = schedule(
+      clock,
+      ms,
+      () => {
+        const index = s.cancels.indexOf(cancel);
+        if (index !== -1) s.cancels.splice(index, 1);
+        fn();
+      },
+      reportInternal,
+    );
+    s.cancels.push(cancel);
+  }
+
   function sendControl(message: unknown): boolean {
     const connection = session?.connection;
     if (!connection?.isOpen) return false;
@@ -194,6 +236,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
       cancels: [],
       opened: false,
       loginWaiter: undefined,
+      signed: undefined,
       lastError: undefined,
       waitingSends: 0,
       sendChain: RESOLVED,
@@ -265,6 +308,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
       signal: s.controller.signal,
     });
     if (session !== s) return;
+    s.signed = signed;
     const acknowledged = new Promise<void>((resolve, reject) => {
       s.loginWaiter = { resolve, reject };
     });
@@ -307,15 +351,26 @@ export function createWsClient(options: WsClientOptions): WsClient {
         entry.pending = true;
         pendingAcks.add(entry);
       }
-      sendControl(protocol.subscribeMessage(batch.map((entry) => entry.subscription)));
-      s.cancels.push(
-        schedule(clock, o.subscribeTimeoutMs, () => onSubscribeTimeout(s, batch, initial), reportInternal),
+      const requestId = nextRequestId++;
+      if (protocol.replyId) pendingReplies.set(requestId, { kind: 'subscribe', entries: batch });
+      sendControl(
+        protocol.subscribeMessage(
+          batch.map((entry) => entry.subscription),
+          requestId,
+        ),
       );
+      sessionTimer(s, o.subscribeTimeoutMs, () => onSubscribeTimeout(s, batch, initial, requestId));
     }
   }
 
-  function onSubscribeTimeout(s: Session, batch: RegistryEntry<StreamState>[], initial: boolean): void {
+  function onSubscribeTimeout(
+    s: Session,
+    batch: RegistryEntry<StreamState>[],
+    initial: boolean,
+    requestId: number,
+  ): void {
     if (session !== s) return;
+    pendingReplies.delete(requestId);
     const late = batch.filter((entry) => entry.pending && registry.get(entry.subscription.channel) === entry);
     if (late.length === 0) return;
     const error = new KitError('timeout.subscribe_ack', {
@@ -417,7 +472,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
         return;
       }
     }
-    if (pendingAcks.size > 0 && checkAcks(s, message)) return;
+    if ((pendingAcks.size > 0 || pendingReplies.size > 0) && checkAcks(s, message)) return;
     if (requests.size > 0 && requests.offer(message)) return;
     const channel = protocol.route(message);
     let entry: RegistryEntry<StreamState> | undefined;
@@ -452,28 +507,84 @@ export function createWsClient(options: WsClientOptions): WsClient {
   }
 
   function checkAcks(s: Session, message: unknown): boolean {
+    if (pendingReplies.size > 0 && protocol.replyId) {
+      const raw = protocol.replyId(message);
+      if (raw !== undefined) {
+        const id = typeof raw === 'number' ? raw : Number(raw);
+        const reply = pendingReplies.get(id);
+        if (reply !== undefined) {
+          pendingReplies.delete(id);
+          settleReply(s, reply, protocol.isReplyRejection?.(message) === true, message);
+          return true;
+        }
+      }
+    }
+    if (!protocol.isSubscribeAck && !protocol.isSubscribeRejection) return false;
     for (const entry of pendingAcks) {
-      if (protocol.isSubscribeAck(message, entry.subscription)) {
-        entry.pending = false;
-        entry.acked = true;
-        pendingAcks.delete(entry);
+      if (protocol.isSubscribeAck?.(message, entry.subscription)) {
+        acknowledge(entry);
         if (machine.state === 'subscribing') maybeLive(s, 'subscriptions acknowledged');
         return true;
       }
       if (protocol.isSubscribeRejection?.(message, entry.subscription)) {
-        pendingAcks.delete(entry);
-        const channel = entry.subscription.channel;
-        const error = new KitError('protocol.subscribe_rejected', {
-          message: `The server rejected the subscription to "${channel}"`,
-          details: { channel },
-        });
-        removeStream(channel, error);
-        emitError(error);
+        rejectSubscription(entry, message);
         if (machine.state === 'subscribing') maybeLive(s, 'subscriptions settled');
         return true;
       }
     }
     return false;
+  }
+
+  function settleReply(s: Session, reply: PendingReply, rejected: boolean, message: unknown): void {
+    if (reply.kind === 'unsubscribe') {
+      if (!rejected) return;
+      const { vendorCode, serverMessage } = serverReason(message);
+      emitError(
+        new KitError('protocol.unsubscribe_rejected', {
+          message: `The server rejected the unsubscribe from ${quoteChannels(reply.channels)}`,
+          vendorCode,
+          details: { channels: reply.channels.slice(0, 20), serverMessage },
+        }),
+      );
+      return;
+    }
+    for (const entry of reply.entries) {
+      // Gone meanwhile (its last consumer left) or already settled some other way.
+      if (!entry.pending || registry.get(entry.subscription.channel) !== entry) continue;
+      if (rejected) rejectSubscription(entry, message);
+      else acknowledge(entry);
+    }
+    if (machine.state === 'subscribing')
+      maybeLive(s, rejected ? 'subscriptions settled' : 'subscriptions acknowledged');
+  }
+
+  function acknowledge(entry: RegistryEntry<StreamState>): void {
+    entry.pending = false;
+    entry.acked = true;
+    pendingAcks.delete(entry);
+  }
+
+  function rejectSubscription(entry: RegistryEntry<StreamState>, message: unknown): void {
+    pendingAcks.delete(entry);
+    const channel = entry.subscription.channel;
+    const { vendorCode, serverMessage } = serverReason(message);
+    const error = new KitError('protocol.subscribe_rejected', {
+      message: `The server rejected the subscription to "${channel}"`,
+      vendorCode,
+      details: { channel, serverMessage },
+    });
+    removeStream(channel, error);
+    emitError(error);
+  }
+
+  /** The venue's own code and message in a rejection, sanitised, when it carries any. */
+  function serverReason(message: unknown): { vendorCode?: string; serverMessage?: string } {
+    const vendor = extractVendorError(message, { status: 400 });
+    const out: { vendorCode?: string; serverMessage?: string } = {};
+    if (vendor?.code !== undefined)
+      out.vendorCode = summariseCause(String(vendor.code).slice(0, 100)) as string;
+    if (vendor?.message !== undefined) out.serverMessage = summariseCause(vendor.message) as string;
+    return out;
   }
 
   // --- disconnects --------------------------------------------------------------------------
@@ -514,6 +625,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
     if (graceful) s.connection.close(1000, 'client closed');
     else s.connection.terminate();
     pendingAcks.clear();
+    pendingReplies.clear();
     registry.resetAcks();
     session = undefined;
   }
@@ -545,27 +657,114 @@ export function createWsClient(options: WsClientOptions): WsClient {
       fail(error, reason, closeCode, closeReason);
       return;
     }
+    let refresh: Promise<boolean> | undefined;
     if (action === 'reauthenticate_once') {
       authRejections++;
       if (authRejections > 1) {
         fail(error, `${reason} (re-authentication rejected too)`, closeCode, closeReason);
         return;
       }
-      // Through a promise: a strategy whose hook throws synchronously or returns no promise must
-      // not break the reconnect from inside a socket event handler.
-      const auth = o.auth;
-      if (auth?.onUnauthorized) {
-        Promise.resolve()
-          .then(() => auth.onUnauthorized?.(error))
-          .catch(reportInternal);
-      }
+      refresh = askStrategy(error, s.signed);
     }
     const nextDelayMs = policy.nextDelayMs(action, stable);
     if (policy.failures === o.reconnect.degradedAfterFailures) {
       emitter.emit('degraded', { failures: policy.failures, error });
     }
     machine.transition('backoff', { ...details, reason, nextDelayMs });
-    backoffCancel = schedule(clock, nextDelayMs, startAttempt, reportInternal);
+    if (!refresh) {
+      backoffCancel = schedule(clock, nextDelayMs, startAttempt, reportInternal);
+      return;
+    }
+    awaitRefresh(refresh, nextDelayMs, error, reason, closeCode, closeReason);
+  }
+
+  /**
+   * Tells the strategy its credentials were rejected. Through a promise: a strategy whose hook
+   * throws synchronously or returns no promise must not break the reconnect from inside a socket
+   * event handler. Resolves `true` when there is no hook (a static key may be fine next time; the
+   * second rejection fails anyway).
+   */
+  function askStrategy(error: KitError, request: AuthRequest | undefined): Promise<boolean> | undefined {
+    const auth = o.auth;
+    if (!auth?.onUnauthorized) return undefined;
+    return Promise.resolve()
+      .then(() => auth.onUnauthorized?.(error, request))
+      .then((answer) => answer !== false);
+  }
+
+  /**
+   * The next attempt starts once the backoff has passed and the strategy has answered, so its
+   * login carries the refreshed credentials. The wait for the answer is bounded by `authTimeoutMs`
+   * (then the attempt goes ahead with whatever the strategy has); `false` fails at once.
+   */
+  function awaitRefresh(
+    refresh: Promise<boolean>,
+    delayMs: number,
+    error: KitError,
+    reason: string,
+    closeCode: number | undefined,
+    closeReason: string | undefined,
+  ): void {
+    let waited = false;
+    let answered = false;
+    let done = false;
+    const go = () => {
+      if (done || !waited || !answered) return;
+      stop();
+      startAttempt();
+    };
+    const cancelDelay = schedule(
+      clock,
+      delayMs,
+      () => {
+        waited = true;
+        go();
+      },
+      reportInternal,
+    );
+    const cancelBound = schedule(
+      clock,
+      o.authTimeoutMs,
+      () => {
+        if (answered) return;
+        answered = true;
+        emitError(
+          new KitError('timeout.auth_ack', {
+            message: `The auth strategy's onUnauthorized did not settle within ${o.authTimeoutMs} ms; reconnecting with the credentials it has now`,
+            details: { authTimeoutMs: o.authTimeoutMs },
+          }),
+        );
+        go();
+      },
+      reportInternal,
+    );
+    const stop = () => {
+      done = true;
+      cancelDelay();
+      cancelBound();
+      backoffCancel = undefined;
+    };
+    backoffCancel = stop;
+    refresh.then(
+      (retry) => {
+        if (done || answered) return;
+        answered = true;
+        if (!retry) {
+          stop();
+          fail(error, `${reason} (the auth strategy says retrying is pointless)`, closeCode, closeReason);
+          return;
+        }
+        go();
+      },
+      (cause: unknown) => {
+        if (done || answered) return;
+        answered = true;
+        // The refresh itself failed (a token endpoint down): report it; the next login's
+        // `authenticate` runs again and either gets credentials or fails on its own terms.
+        reportInternal(cause);
+        go();
+      },
+    );
   }
 
   function finish(error: KitError | undefined): void {
@@ -659,7 +858,18 @@ export function createWsClient(options: WsClientOptions): WsClient {
       // This runs inside `unsubscribe()`, `break` or an abort listener: a throwing venue hook must
       // not escape there (from an AbortSignal listener it would be an uncaught exception).
       try {
-        sendControl(protocol.unsubscribeMessage([entry.subscription]));
+        const requestId = nextRequestId++;
+        const s = session;
+        if (
+          sendControl(protocol.unsubscribeMessage([entry.subscription], requestId)) &&
+          s &&
+          protocol.replyId
+        ) {
+          const channels = [entry.subscription.channel];
+          pendingReplies.set(requestId, { kind: 'unsubscribe', channels });
+          // An unanswered unsubscribe only stops being awaited: the channel is gone locally anyway.
+          sessionTimer(s, o.subscribeTimeoutMs, () => pendingReplies.delete(requestId));
+        }
       } catch (error) {
         reportInternal(error);
       }
