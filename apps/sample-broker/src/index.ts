@@ -1,5 +1,19 @@
-// The public API of @kit/sample-broker. Filled in as the modules land; the types are pinned in
-// ADAPTER_API.md.
+// The public API of @kit/sample-broker (pinned in ADAPTER_API.md). Deliberately not exported: the
+// modules' internals (order placer, book state, mailbox, stream wiring); the endpoint table and the
+// error map are exported because a team copying this adapter starts from them.
+
+export type { SampleBrokerConfigDefinition, SampleBrokerConfigLoadOptions } from './config';
+export {
+  DEFAULT_SAMPLE_BROKER_CONFIG,
+  SAMPLE_BROKER_ENV_PREFIX,
+  sampleBrokerConfig,
+  sampleBrokerConfigSchema,
+} from './config';
+export { createSampleBroker, DEFAULT_LIST_PAGE_SIZE } from './create-sample-broker';
+export { endpoints } from './endpoints';
+export { createSampleBrokerErrorMapper, SAMPLE_BROKER_ERROR_MAP } from './error-map';
+export type { IntentOutcome, IntentSettlement, OrderIntent } from './intent-journal';
+export { DEFAULT_BOOK_DEPTH, SNAPSHOT_DEPTH } from './order-book';
 export type {
   Account,
   AdapterStats,
@@ -18,6 +32,7 @@ export type {
   OrderSide,
   OrderStatus,
   OrderType,
+  OrderUpdatesOptions,
   PlaceOrderRequest,
   PlaceOrderResult,
   Position,

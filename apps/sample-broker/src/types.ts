@@ -2,6 +2,7 @@
 // schemas in `endpoints.ts`; these are what callers see.
 import type { KitError } from '@kit/errors';
 import type { Logger, Secret } from '@kit/logger';
+import type { ReconnectOptions } from '@kit/ws-client';
 
 /** A side of an order. */
 export type OrderSide = 'buy' | 'sell';
@@ -363,6 +364,20 @@ export interface OrderBookStreamOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of `streamOrderUpdates`. */
+export interface OrderUpdatesOptions {
+  /**
+   * Deliver the events after this sequence number (0: the account's whole history).
+   * @default the account's last event when the stream starts (only new events)
+   */
+  readonly afterSeq?: number;
+  /**
+   * Ends the stream.
+   * @default undefined (none)
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** The server's time and this process's offset from it. */
 export interface ServerTime {
   /** Server time, epoch milliseconds. */
@@ -403,7 +418,7 @@ export interface SampleBroker {
   /** Streams a maintained, checksum-verified, never-crossed order book. */
   streamOrderBook(symbol: string, options?: OrderBookStreamOptions): AsyncIterable<OrderBookView>;
   /** Streams the account's order events, gap-free and duplicate-free across reconnects. */
-  streamOrderUpdates(options?: CallSignalOptions): AsyncIterable<OrderEvent>;
+  streamOrderUpdates(options?: OrderUpdatesOptions): AsyncIterable<OrderEvent>;
   /** Listens to an adapter event; returns the function that removes the listener. */
   on<E extends SampleBrokerEventName>(
     event: E,
@@ -435,15 +450,37 @@ export interface SampleBrokerOptions {
    */
   readonly reconcileBudgetMs?: number;
   /**
-   * Clock for timestamps and budgets (tests inject one).
+   * Flush every journal line to disk (`fdatasync`) before sending, so intents survive a power cut,
+   * not only a crash of the process.
+   * @default true
+   */
+  readonly journalSync?: boolean;
+  /**
+   * Clock for journal timestamps and reconciliation budgets, epoch milliseconds.
    * @default Date.now
    */
   readonly now?: () => number;
   /**
-   * Random source for backoff jitter and generated ids (tests inject a seeded one).
+   * Random source in [0, 1) for backoff jitter (REST retries, reconciliation, reconnects; tests inject
+   * a seeded one). Client order ids always come from `crypto.randomUUID`.
    * @default Math.random
    */
   readonly random?: () => number;
+  /**
+   * WebSocket reconnect timing of every stream (`@kit/ws-client`'s options).
+   * @default @kit/ws-client's DEFAULT_RECONNECT_OPTIONS (full jitter from 500 ms, cap 30 s; 1-5 s after a 1012)
+   */
+  readonly wsReconnect?: ReconnectOptions;
+  /**
+   * WebSocket protocol ping interval, milliseconds; a pong must follow within `wsPongTimeoutMs`.
+   * @default 10_000
+   */
+  readonly wsPingIntervalMs?: number;
+  /**
+   * How long a stream waits for a pong before it drops the connection, milliseconds.
+   * @default 5_000
+   */
+  readonly wsPongTimeoutMs?: number;
 }
 
 /**
@@ -470,6 +507,10 @@ export interface SampleBrokerConfig {
   readonly deadlineMs: number;
   /** REST attempts per call (`SAMPLE_BROKER_MAX_ATTEMPTS`). */
   readonly maxAttempts: number;
+  /** First REST retry backoff, milliseconds (`SAMPLE_BROKER_RETRY_INITIAL_DELAY_MS`). */
+  readonly retryInitialDelayMs: number;
+  /** Largest REST retry backoff, milliseconds (`SAMPLE_BROKER_RETRY_MAX_DELAY_MS`). */
+  readonly retryMaxDelayMs: number;
   /** How long `placeOrder` spends reconciling an unknown outcome, milliseconds (`SAMPLE_BROKER_RECONCILE_BUDGET_MS`). */
   readonly reconcileBudgetMs: number;
   /** First reconciliation backoff, milliseconds (`SAMPLE_BROKER_RECONCILE_INITIAL_DELAY_MS`). */

@@ -1,0 +1,209 @@
+// The adapter's configuration: one @kit/config schema, read from SAMPLE_BROKER_* variables (and an
+// optional JSON file), credentials as secret() fields. For another broker: rename the prefix, keep
+// the credential pair(s) your venue uses, and default the tunables to its documented limits.
+import {
+  ConfigError,
+  type ConfigProblem,
+  defineConfig,
+  type describeConfig,
+  duration,
+  envVarName,
+  type FrozenConfig,
+  httpsUrl,
+  isConfigError,
+  type LoadConfigOptions,
+  loadConfig,
+  secret,
+} from '@kit/config';
+import * as v from 'valibot';
+import type { SampleBrokerConfig } from './types';
+
+/** Prefix of every environment variable (`SAMPLE_BROKER_API_KEY`, `SAMPLE_BROKER_BASE_URL`, ...). */
+export const SAMPLE_BROKER_ENV_PREFIX = 'SAMPLE_BROKER_';
+
+/** The defaults of the tunable settings (the sandbox's own limits where it has them). */
+export const DEFAULT_SAMPLE_BROKER_CONFIG = {
+  requestTimeoutMs: 10_000,
+  deadlineMs: 30_000,
+  maxAttempts: 3,
+  retryInitialDelayMs: 500,
+  retryMaxDelayMs: 5_000,
+  reconcileBudgetMs: 10_000,
+  reconcileInitialDelayMs: 200,
+  reconcileMaxDelayMs: 2_000,
+  // The sandbox allows 200 weight units per 10 s per key; leave headroom for other clients of the key.
+  rateLimit: 180,
+  rateLimitWindowMs: 10_000,
+  idleTimeoutMs: 15_000,
+  schemaMode: 'strict',
+} as const satisfies Partial<SampleBrokerConfig>;
+
+const d = DEFAULT_SAMPLE_BROKER_CONFIG;
+const millis = (min: number, max: number, fallback: number) =>
+  v.optional(v.pipe(duration(), v.minValue(min), v.maxValue(max)), fallback);
+const count = (min: number, max: number, fallback: number) =>
+  v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)), fallback);
+
+const credentialsSchema = {
+  apiKey: v.optional(secret()),
+  apiSecret: v.optional(secret()),
+  clientId: v.optional(secret()),
+  clientSecret: v.optional(secret()),
+};
+
+/** The schema: each entry is one setting; `describe()` lists them with their variables and defaults. */
+export const sampleBrokerConfigSchema = v.object({
+  baseUrl: v.pipe(httpsUrl(), v.description('REST base URL without /v1, e.g. http://127.0.0.1:8080')),
+  wsUrl: v.pipe(
+    httpsUrl({ protocols: ['ws:', 'wss:'] }),
+    v.description('WebSocket URL, e.g. ws://127.0.0.1:8080/v1/stream'),
+  ),
+  ...credentialsSchema,
+  requestTimeoutMs: millis(100, 120_000, d.requestTimeoutMs),
+  deadlineMs: millis(100, 600_000, d.deadlineMs),
+  maxAttempts: count(1, 10, d.maxAttempts),
+  retryInitialDelayMs: millis(1, 60_000, d.retryInitialDelayMs),
+  retryMaxDelayMs: millis(1, 600_000, d.retryMaxDelayMs),
+  reconcileBudgetMs: millis(0, 600_000, d.reconcileBudgetMs),
+  reconcileInitialDelayMs: millis(1, 60_000, d.reconcileInitialDelayMs),
+  reconcileMaxDelayMs: millis(1, 600_000, d.reconcileMaxDelayMs),
+  rateLimit: count(0, 1_000_000, d.rateLimit),
+  rateLimitWindowMs: millis(1, 3_600_000, d.rateLimitWindowMs),
+  idleTimeoutMs: millis(0, 600_000, d.idleTimeoutMs),
+  schemaMode: v.optional(v.picklist(['strict', 'tolerant']), d.schemaMode),
+});
+
+// The schema's output must be the pinned public type (ADAPTER_API.md); this fails to compile if not.
+type SchemaOutput = v.InferOutput<typeof sampleBrokerConfigSchema>;
+const schemaMatchesPublicType: SchemaOutput extends SampleBrokerConfig ? true : false = true;
+void schemaMatchesPublicType;
+
+/** Options of {@link sampleBrokerConfig}'s `load` (any @kit/config load option but the schema). */
+export type SampleBrokerConfigLoadOptions = Partial<
+  Omit<LoadConfigOptions<typeof sampleBrokerConfigSchema>, 'schema'>
+>;
+
+/** The config definition: `load()`, `describe()` and the schema. */
+export interface SampleBrokerConfigDefinition {
+  /** The valibot schema. */
+  readonly schema: typeof sampleBrokerConfigSchema;
+  /**
+   * Loads and validates the config (schema defaults < file < `SAMPLE_BROKER_*` env < overrides).
+   * Every problem is reported at once in one `ConfigError`, including a missing or half-given
+   * credential pair.
+   */
+  load(options?: SampleBrokerConfigLoadOptions): FrozenConfig<SampleBrokerConfig>;
+  /** Every setting with its environment variable, type and default. */
+  describe(): ReturnType<typeof describeConfig>;
+}
+
+const definition = defineConfig({
+  schema: sampleBrokerConfigSchema,
+  envPrefix: SAMPLE_BROKER_ENV_PREFIX,
+});
+
+const credentialsOnly = v.object(credentialsSchema);
+
+/**
+ * The credential rule the schema cannot say field by field: exactly one complete pair, API key +
+ * secret (HMAC) or client id + secret (OAuth2). Read from the same sources as the main load, so its
+ * problem joins the others in one error.
+ */
+function credentialProblems(options: SampleBrokerConfigLoadOptions): ConfigProblem[] {
+  let given: v.InferOutput<typeof credentialsOnly>;
+  try {
+    given = loadConfig({
+      ...options,
+      schema: credentialsOnly,
+      envPrefix: SAMPLE_BROKER_ENV_PREFIX,
+      unknownKeys: 'ignore',
+    });
+  } catch (error) {
+    // A malformed credential (whitespace, quotes) is reported by the main load already.
+    if (isConfigError(error)) return [];
+    throw error;
+  }
+  const env = (path: string) => envVarName(path, SAMPLE_BROKER_ENV_PREFIX);
+  const hmac = [given.apiKey, given.apiSecret].filter((value) => value !== undefined).length;
+  const oauth = [given.clientId, given.clientSecret].filter((value) => value !== undefined).length;
+  const problem = (path: string, expected: string, received: string, hint: string): ConfigProblem => ({
+    code: 'config.missing',
+    path,
+    envVar: env(path),
+    expected,
+    received,
+    hint,
+  });
+  if (hmac === 0 && oauth === 0) {
+    return [
+      problem(
+        'apiKey',
+        'credentials: apiKey + apiSecret (HMAC) or clientId + clientSecret (OAuth2)',
+        'nothing',
+        `Set ${env('apiKey')} and ${env('apiSecret')}, or ${env('clientId')} and ${env('clientSecret')}.`,
+      ),
+    ];
+  }
+  const problems: ConfigProblem[] = [];
+  if (hmac === 1) {
+    const missing = given.apiKey === undefined ? 'apiKey' : 'apiSecret';
+    problems.push(
+      problem(
+        missing,
+        'the other half of the apiKey + apiSecret pair',
+        'nothing',
+        `Set ${env(missing)}: HMAC signing needs both the key and its secret.`,
+      ),
+    );
+  }
+  if (oauth === 1) {
+    const missing = given.clientId === undefined ? 'clientId' : 'clientSecret';
+    problems.push(
+      problem(
+        missing,
+        'the other half of the clientId + clientSecret pair',
+        'nothing',
+        `Set ${env(missing)}: OAuth2 client credentials need both the id and the secret.`,
+      ),
+    );
+  }
+  if (hmac === 2 && oauth === 2) {
+    problems.push({
+      code: 'config.conflict',
+      path: 'clientId',
+      envVar: env('clientId'),
+      expected: 'one credential pair',
+      received: 'both an API key pair and an OAuth2 client pair',
+      hint: `Keep one: unset ${env('clientId')} and ${env('clientSecret')}, or ${env('apiKey')} and ${env('apiSecret')}.`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The adapter's config definition (env prefix `SAMPLE_BROKER_`).
+ *
+ * @example
+ * ```ts
+ * const config = sampleBrokerConfig.load(); // reads process.env
+ * const broker = createSampleBroker(config);
+ * ```
+ */
+export const sampleBrokerConfig: SampleBrokerConfigDefinition = {
+  schema: sampleBrokerConfigSchema,
+  load(options = {}) {
+    const extra = credentialProblems(options);
+    let loaded: FrozenConfig<SampleBrokerConfig> | undefined;
+    let problems: readonly ConfigProblem[] = [];
+    try {
+      loaded = definition.load(options);
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      problems = error.problems;
+    }
+    const all = [...problems, ...extra.filter((p) => !problems.some((q) => q.path === p.path))];
+    if (all.length > 0 || loaded === undefined) throw new ConfigError(all);
+    return loaded;
+  },
+  describe: () => definition.describe(),
+};

@@ -1,0 +1,389 @@
+// Assembles the adapter: credentials -> auth strategy, one REST client (endpoint table, error map,
+// retries, limiter), a stream-connection factory, the order placer and the streams. Everything the
+// adapter does is one of the small modules imported here; this file only wires them.
+import { type AuthStrategy, createServerClock, hmacAuth, oauth2ClientCredentials } from '@kit/auth';
+import { classifyError, isKitError, KitError } from '@kit/errors';
+import { noopLogger } from '@kit/logger';
+import { createRestClient, type RestClient } from '@kit/rest-client';
+import { createWsClient, kitJsonProtocol, type WsClient } from '@kit/ws-client';
+import { type AdapterContext, createStats } from './adapter-context';
+import { AdapterEvents } from './adapter-events';
+import { sampleBrokerConfig } from './config';
+import { endpoints } from './endpoints';
+import { createSampleBrokerErrorMapper } from './error-map';
+import { type IntentJournal, openIntentJournal } from './intent-journal';
+import { streamOrderBook } from './order-book';
+import { streamOrderUpdates } from './order-updates';
+import { createOrderPlacer, findOrderByClientId } from './place-order';
+import { streamQuotes } from './quotes';
+import { listAllOrders, reconcileIntents } from './reconcile';
+import type {
+  AdapterStats,
+  CallSignalOptions,
+  OrderUpdatesOptions,
+  SampleBroker,
+  SampleBrokerConfig,
+  SampleBrokerOptions,
+  StreamKind,
+} from './types';
+import { validateInteger, validateSymbol } from './validate-arguments';
+
+/** Default page size of `listOrders`. */
+export const DEFAULT_LIST_PAGE_SIZE = 100;
+
+/**
+ * Re-validates a config through the schema, so a hand-built object (not from `load()`) gets the
+ * same one-error-with-every-problem treatment. Secrets are revealed only into the loader, which
+ * wraps them again.
+ */
+function checkedConfig(config: SampleBrokerConfig): SampleBrokerConfig {
+  if (typeof config !== 'object' || config === null) {
+    throw new KitError('config.invalid', {
+      message: 'createSampleBroker() needs a config object',
+      hint: 'Pass sampleBrokerConfig.load() (it reads the SAMPLE_BROKER_* variables).',
+    });
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    overrides[key] =
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { reveal?: unknown }).reveal === 'function'
+        ? (value as { reveal(): string }).reveal()
+        : value;
+  }
+  return sampleBrokerConfig.load({ env: {}, overrides: overrides as never });
+}
+
+function createAuth(config: SampleBrokerConfig, options: SampleBrokerOptions, publicRest: RestClient) {
+  const logger = options.logger ?? noopLogger;
+  if (config.clientId !== undefined && config.clientSecret !== undefined) {
+    return oauth2ClientCredentials({
+      tokenUrl: `${config.baseUrl.replace(/\/+$/, '')}/oauth/token`,
+      clientId: config.clientId.reveal(),
+      clientSecret: config.clientSecret,
+      logger,
+      random: options.random,
+    });
+  }
+  // HMAC timestamps must sit inside the broker's window: follow the server's clock, and re-measure
+  // it once when the broker says the timestamp was outside (then the request is sent once more).
+  const clock = createServerClock({
+    fetchServerTime: async (signal) =>
+      (await publicRest.call(endpoints.getTime, undefined, { signal })).data.serverTime,
+    logger,
+  });
+  const hmac = hmacAuth({
+    apiKey: config.apiKey as NonNullable<SampleBrokerConfig['apiKey']>,
+    apiSecret: config.apiSecret as NonNullable<SampleBrokerConfig['apiSecret']>,
+    clock,
+  });
+  const strategy: AuthStrategy = {
+    name: 'hmac:sample-broker',
+    authenticate: (request) => hmac.authenticate(request),
+    async onUnauthorized(error) {
+      if (error.code !== 'auth.clock_skew') return false;
+      await clock.sync();
+      return true;
+    },
+  };
+  return strategy;
+}
+
+/**
+ * Creates the sample broker adapter. Nothing connects until a method is called; `close()` ends every
+ * stream and timer.
+ *
+ * @example
+ * ```ts
+ * const broker = createSampleBroker(sampleBrokerConfig.load(), { journalPath: './intents.jsonl' });
+ * await broker.reconcile(); // settle what a previous run left open
+ * const { order } = await broker.placeOrder({ symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' });
+ * await broker.close();
+ * ```
+ */
+export function createSampleBroker(
+  config: SampleBrokerConfig,
+  options: SampleBrokerOptions = {},
+): SampleBroker {
+  const settings = checkedConfig(config);
+  const opts = options ?? {};
+  const logger = (opts.logger ?? noopLogger).child({ component: 'sample-broker' });
+  const random = opts.random ?? Math.random;
+  const stats = createStats();
+  const events = new AdapterEvents(logger);
+  const life = new AbortController();
+  const restBase = `${settings.baseUrl.replace(/\/+$/, '')}/v1`;
+
+  const retry = {
+    maxAttempts: settings.maxAttempts,
+    initialDelayMs: settings.retryInitialDelayMs,
+    maxDelayMs: settings.retryMaxDelayMs,
+    random,
+  };
+  const timeouts = { attemptMs: settings.requestTimeoutMs, deadlineMs: settings.deadlineMs };
+  const errorMapper = createSampleBrokerErrorMapper();
+  // The time route is public: measuring the clock must not depend on a signature made with it.
+  const publicRest = createRestClient({ baseUrl: restBase, retry, timeouts, errorMapper, logger });
+  const auth = createAuth(settings, { ...opts, logger }, publicRest);
+  const rest = createRestClient({
+    baseUrl: restBase,
+    auth,
+    retry,
+    timeouts,
+    errorMapper,
+    logger,
+    schemaMode: settings.schemaMode,
+    rateLimit:
+      settings.rateLimit > 0
+        ? { limits: [{ tokens: settings.rateLimit, intervalMs: settings.rateLimitWindowMs }] }
+        : false,
+    hooks: {
+      onRequest: () => {
+        stats.requests++;
+      },
+      onRetry: () => {
+        stats.retries++;
+      },
+      onRateLimit: (event) => {
+        if (event.waitedMs > 0) {
+          stats.rateLimitWaits++;
+          stats.rateLimitWaitMs += event.waitedMs;
+        }
+      },
+    },
+  });
+
+  const sockets = new Set<WsClient>();
+  const openStream = (kind: StreamKind, stream: { symbol?: string; authenticated: boolean }): WsClient => {
+    const ws = createWsClient({
+      url: settings.wsUrl,
+      auth: stream.authenticated ? auth : undefined,
+      protocol: kitJsonProtocol,
+      logger: logger.child({
+        stream: kind,
+        ...(stream.symbol === undefined ? {} : { symbol: stream.symbol }),
+      }),
+      random,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      reconnect: opts.wsReconnect,
+      pingIntervalMs: opts.wsPingIntervalMs,
+      pongTimeoutMs: opts.wsPongTimeoutMs,
+    });
+    sockets.add(ws);
+    const where = { stream: kind, ...(stream.symbol === undefined ? {} : { symbol: stream.symbol }) };
+    let wasLive = false;
+    let lastCloseCode: number | undefined;
+    ws.on('state', (change) => {
+      if (change.closeCode !== undefined) lastCloseCode = change.closeCode;
+      switch (change.to) {
+        case 'live':
+          if (wasLive) {
+            stats.reconnects++;
+            events.emit('reconnect', { stream: kind, closeCode: lastCloseCode, attempt: change.attempt });
+          }
+          wasLive = true;
+          events.emit('state', { ...where, state: 'live', reason: change.reason });
+          break;
+        case 'stale':
+          events.emit('stale', { ...where, silentMs: settings.idleTimeoutMs });
+          events.emit('state', { ...where, state: 'stale', reason: change.reason });
+          break;
+        case 'backoff':
+          events.emit('state', { ...where, state: 'reconnecting', reason: change.reason });
+          break;
+        case 'connecting':
+          if (!wasLive) events.emit('state', { ...where, state: 'connecting', reason: change.reason });
+          break;
+        case 'closed':
+          sockets.delete(ws);
+          events.emit('state', { ...where, state: 'closed', reason: change.reason });
+          break;
+        case 'failed':
+          sockets.delete(ws);
+          if (change.error !== undefined) events.emit('error', change.error);
+          events.emit('state', { ...where, state: 'closed', reason: change.reason });
+          break;
+      }
+    });
+    ws.on('error', (error) => events.emit('error', error));
+    return ws;
+  };
+
+  const ctx: AdapterContext = {
+    rest,
+    logger,
+    events,
+    stats,
+    lifetime: life.signal,
+    random,
+    now: opts.now ?? Date.now,
+    loopBackoff: {
+      initialDelayMs: settings.reconcileInitialDelayMs,
+      maxDelayMs: settings.reconcileMaxDelayMs,
+    },
+    openStream,
+  };
+  const journal: IntentJournal | undefined =
+    opts.journalPath === undefined
+      ? undefined
+      : openIntentJournal(opts.journalPath, { logger, sync: opts.journalSync });
+  const placer = createOrderPlacer(ctx, {
+    journal,
+    budgetMs: validateInteger(opts.reconcileBudgetMs, settings.reconcileBudgetMs, {
+      min: 0,
+      max: 600_000,
+      where: 'createSampleBroker',
+      field: 'reconcileBudgetMs',
+    }),
+    backoff: ctx.loopBackoff,
+  });
+
+  /** Every public call ends as a KitError (counted by code) or its result; never anything else. */
+  const surface = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (life.signal.aborted) {
+      throw new KitError('cancelled.aborted', {
+        message: 'The sample broker adapter is closed',
+        hint: 'Create a new adapter with createSampleBroker(); close() ends this one for good.',
+        outcome: 'not_sent',
+      });
+    }
+    try {
+      return await work();
+    } catch (error) {
+      const kit = isKitError(error) ? error : classifyError(error);
+      stats.errorsByCode[kit.code] = (stats.errorsByCode[kit.code] ?? 0) + 1;
+      throw kit;
+    }
+  };
+  const signalOf = (callOptions: CallSignalOptions | undefined) => callOptions?.signal;
+
+  const broker: SampleBroker = {
+    getServerTime: (callOptions) =>
+      surface(async () => {
+        const sentAt = Date.now();
+        const { data } = await publicRest.call(endpoints.getTime, undefined, {
+          signal: signalOf(callOptions),
+        });
+        const receivedAt = Date.now();
+        return {
+          serverTime: data.serverTime,
+          skewMs: Math.round(data.serverTime - (sentAt + receivedAt) / 2),
+          roundTripMs: receivedAt - sentAt,
+        };
+      }),
+    getAccount: (callOptions) =>
+      surface(
+        async () =>
+          (await rest.call(endpoints.getAccount, undefined, { signal: signalOf(callOptions) })).data,
+      ),
+    getPositions: (callOptions) =>
+      surface(
+        async () =>
+          (await rest.call(endpoints.getPositions, undefined, { signal: signalOf(callOptions) })).data.data,
+      ),
+    listOrders(params = {}) {
+      const status = params?.status ?? 'all';
+      if (status !== 'open' && status !== 'closed' && status !== 'all') {
+        throw new KitError('client.invalid_argument', {
+          message: 'listOrders(): status must be "open", "closed" or "all"',
+          hint: 'Pass status: "open", "closed" or "all", or leave it out for all orders.',
+          outcome: 'not_sent',
+        });
+      }
+      const pageSize = validateInteger(params?.pageSize, DEFAULT_LIST_PAGE_SIZE, {
+        min: 1,
+        max: 500,
+        where: 'listOrders',
+        field: 'pageSize',
+      });
+      const signal =
+        params?.signal === undefined ? life.signal : AbortSignal.any([params.signal, life.signal]);
+      return {
+        [Symbol.asyncIterator]: () => {
+          const inner = listAllOrders(ctx, status, pageSize, signal)[Symbol.asyncIterator]();
+          return {
+            next: () => surface(() => inner.next()),
+            return: () => inner.return(undefined),
+          };
+        },
+      };
+    },
+    getOrder: (id, callOptions) =>
+      surface(async () => {
+        if (typeof id !== 'string' || id === '') {
+          throw new KitError('client.invalid_argument', {
+            message: 'getOrder(): id must be a non-empty string',
+            hint: 'Pass the broker order id (order.id, "ord_...").',
+            outcome: 'not_sent',
+          });
+        }
+        return (await rest.call(endpoints.getOrder, { params: { id } }, { signal: signalOf(callOptions) }))
+          .data;
+      }),
+    getOrderByClientId: (clientOrderId, callOptions) =>
+      surface(async () => {
+        if (typeof clientOrderId !== 'string' || clientOrderId === '') {
+          throw new KitError('client.invalid_argument', {
+            message: 'getOrderByClientId(): clientOrderId must be a non-empty string',
+            hint: 'Pass the client order id the order was placed with.',
+            outcome: 'not_sent',
+          });
+        }
+        return findOrderByClientId(ctx, clientOrderId, signalOf(callOptions));
+      }),
+    getQuote: (symbol, callOptions) =>
+      surface(async () => {
+        validateSymbol(symbol, 'getQuote');
+        return (
+          await rest.call(endpoints.getQuote, { params: { symbol } }, { signal: signalOf(callOptions) })
+        ).data;
+      }),
+    placeOrder: (request) => surface(() => placer.place(request)),
+    cancelOrder: (id, callOptions) =>
+      surface(async () => {
+        if (typeof id !== 'string' || id === '') {
+          throw new KitError('client.invalid_argument', {
+            message: 'cancelOrder(): id must be a non-empty string',
+            hint: 'Pass the broker order id (order.id, "ord_...").',
+            outcome: 'not_sent',
+          });
+        }
+        try {
+          const { data } = await rest.call(
+            endpoints.cancelOrder,
+            { params: { id } },
+            { signal: signalOf(callOptions) },
+          );
+          return { order: data, alreadyCancelled: false };
+        } catch (error) {
+          // Cancelling twice is a success that says so; the order's final state comes from the broker.
+          if (isKitError(error) && error.code === 'client.order_already_cancelled') {
+            const { data } = await rest.call(
+              endpoints.getOrder,
+              { params: { id } },
+              { signal: signalOf(callOptions) },
+            );
+            return { order: data, alreadyCancelled: true };
+          }
+          throw error;
+        }
+      }),
+    reconcile: (callOptions) => surface(() => reconcileIntents(ctx, placer, journal, signalOf(callOptions))),
+    streamQuotes: (symbols, callOptions) => streamQuotes(ctx, symbols, signalOf(callOptions)),
+    streamOrderBook: (symbol, bookOptions) => streamOrderBook(ctx, symbol, bookOptions),
+    streamOrderUpdates: (updateOptions?: OrderUpdatesOptions) => streamOrderUpdates(ctx, updateOptions),
+    on: (event, listener) => events.on(event, listener),
+    stats: (): AdapterStats => ({ ...stats, errorsByCode: { ...stats.errorsByCode } }),
+    async close() {
+      if (life.signal.aborted) return;
+      life.abort();
+      await Promise.allSettled([...sockets].map((ws) => ws.close()));
+      sockets.clear();
+      await journal?.close();
+      events.clear();
+    },
+  };
+  return broker;
+}
