@@ -245,9 +245,9 @@ export function attachStream(options: AttachStreamOptions | StreamOptions): Sand
     const { channel, prefix } = names;
     const tail = `,"data":${JSON.stringify(quote)}}`;
     let sent = 0;
-    for (const [connection, subscription] of subs) {
+    for (const subscription of subs.values()) {
       const seq = ++subscription.seq;
-      sent += connection.sendData(prefix + seq + tail, faults, channel, seq);
+      sent += subscription.connection.sendData(prefix + seq + tail, faults, channel, seq);
     }
     if (sent > 0) ledger.countWsMessage(sent);
   };
@@ -406,7 +406,7 @@ export function attachStream(options: AttachStreamOptions | StreamOptions): Sand
       } else {
         let counter = connection.counters.get(channel);
         if (!counter) {
-          counter = { seq: 0 };
+          counter = { connection, seq: 0 };
           connection.counters.set(channel, counter);
         }
         let subs = subscribers.get(channel);

@@ -5,6 +5,7 @@ import { type ActiveFaults, WS_FAULT_KINDS } from './stream-faults';
 
 /** A per-connection, per-channel counter: quotes carry a seq per connection and channel (API.md). */
 export interface Subscription {
+  readonly connection: StreamConnection;
   seq: number;
 }
 
@@ -71,12 +72,15 @@ export class StreamConnection {
    * it is closed with 1013). Returns how many frames went out (0 or 1).
    */
   send(frame: string | Buffer): number {
-    if (!this.writable) return 0;
-    if (this.socket.bufferedAmount > this.#context.slowConsumerBytes) {
+    const socket = this.socket;
+    if (this.closing || this.stalled || socket.readyState !== 1) return 0;
+    if (socket.bufferedAmount > this.#context.slowConsumerBytes) {
       this.close(CLOSE_CODES.slowConsumer, 'slow consumer');
       return 0;
     }
-    this.socket.send(frame, TEXT);
+    // Strings go out as text frames by default; a shared Buffer needs saying so.
+    if (typeof frame === 'string') socket.send(frame);
+    else socket.send(frame, TEXT);
     return 1;
   }
 
