@@ -129,7 +129,7 @@ export const ERROR_CATALOGUE = {
   'protocol.ws_normal_close': entry('protocol', true, 'The server closed the connection normally', 'kit reconnects unless you closed the client yourself.'),
   'protocol.ws_policy_violation': entry('auth', false, 'The server closed the connection for a policy violation', 'Usually rejected credentials or a forbidden subscription; check the API key and its permissions.'),
   'protocol.ws_auth_rejected': entry('auth', false, 'The server rejected the WebSocket login', 'Check the API key and secret and the login message signing; kit does not reconnect in a loop on auth failures.'),
-  'protocol.ws_message_too_big': entry('protocol', false, 'A WebSocket message was too big', 'Subscribe to fewer channels per connection or raise `maxPayloadBytes`.'),
+  'protocol.ws_message_too_big': entry('protocol', false, 'A WebSocket message was too big', 'If the client closed (an inbound message over `maxPayloadBytes`, Node ws\'s `maxPayload`), raise `maxPayloadBytes` or subscribe to fewer channels per connection; if the server closed, send smaller messages (fewer subscriptions per subscribe message). Not retried: the same message would fail again.'),
   'protocol.ws_protocol_error': entry('protocol', false, 'The WebSocket protocol was violated', 'The peer sent an invalid frame; check proxies between you and the server.'),
   'protocol.ws_unsupported_data': entry('protocol', false, 'The peer could not accept the data type sent', 'Check that messages are sent as text (JSON) or binary as the venue expects.'),
   'protocol.ws_invalid_payload': entry('protocol', false, 'A WebSocket message had an invalid payload', 'The peer rejected a message payload (for example invalid UTF-8).'),

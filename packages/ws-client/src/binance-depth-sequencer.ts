@@ -18,11 +18,16 @@ const field =
   };
 
 /**
- * Binance-style diff-depth sequencing with first/last update ids (`U`/`u`). Until a snapshot
- * sets the watermark every event is a `gap` (so the resync hook fetches the REST snapshot); then
- * events with `u <= lastUpdateId` are duplicates, the first kept event must straddle
- * `lastUpdateId + 1` (`U <= L + 1 <= u`), and each next one must start at the previous `u + 1`
- * (or, with `previous`, carry `pu` equal to it).
+ * Binance-style diff-depth sequencing with first/last update ids (`U`/`u`), following Binance's
+ * current "How to manage a local order book correctly" (spot docs, 2025): every event is checked
+ * against the local book's update id `L` (the snapshot's `lastUpdateId`, then the `u` of the last
+ * event applied). Until a snapshot sets `L` every event is a `gap` (so the resync hook fetches the
+ * REST snapshot); then an event with `u <= L` is a duplicate, an event with `U > L + 1` is a gap
+ * (resync), and any other event is applied: `U <= L + 1 <= u`. Consecutive events may overlap, so
+ * an event is not required to start exactly at the previous `u + 1` (the older docs' rule, which
+ * this sequencer deliberately does not enforce). With `previous` (USDⓈ-M futures), an event
+ * applies when its `pu` equals `L`, or when it straddles `L + 1` with an older `pu` (the first
+ * event after a snapshot).
  *
  * @example
  * ```ts

@@ -106,7 +106,10 @@ export interface WsClientOptions {
   idleTimeoutMs?: number;
   /** Opening handshake timeout, in milliseconds. @default 10_000 */
   handshakeTimeoutMs?: number;
-  /** Login acknowledgement timeout, in milliseconds. @default 5_000 */
+  /**
+   * Login acknowledgement timeout, in milliseconds. It also bounds how long a reconnect after an
+   * auth rejection waits for the strategy's `onUnauthorized` (a token refresh). @default 5_000
+   */
   authTimeoutMs?: number;
   /** Subscribe acknowledgement timeout per batch, in milliseconds. @default 5_000 */
   subscribeTimeoutMs?: number;

@@ -28,7 +28,8 @@ describe('monotonicSequencer', () => {
 });
 
 describe('binanceDepthSequencer', () => {
-  // The rule from Binance's "How to manage a local order book correctly".
+  // The rule from Binance's current "How to manage a local order book correctly": every event is
+  // checked against the local book's update id L, applied when U <= L + 1 <= u.
   it('needs a snapshot, drops u <= lastUpdateId, takes the straddling event, then chains U = u + 1', () => {
     const s = binanceDepthSequencer();
     expect(s.check({ U: 1, u: 5 })).toBe('gap');
@@ -39,6 +40,16 @@ describe('binanceDepthSequencer', () => {
     expect(s.check({ U: 106, u: 110 })).toBe('in_order');
     expect(s.check({ U: 108, u: 112 })).toBe('gap');
     expect(s.seqOf({ U: 108, u: 112 })).toBe(112);
+  });
+
+  it('applies an event that overlaps the last one (U <= L + 1 <= u), which the older U = u + 1 rule refused', () => {
+    const s = binanceDepthSequencer();
+    s.reset(100);
+    s.accept({ U: 101, u: 105 });
+    expect(s.check({ U: 103, u: 108 })).toBe('in_order');
+    s.accept({ U: 103, u: 108 });
+    expect(s.check({ U: 100, u: 108 })).toBe('duplicate');
+    expect(s.check({ U: 110, u: 111 })).toBe('gap');
   });
 
   it('futures mode chains by pu', () => {

@@ -1,6 +1,6 @@
 import type { KitError } from '@kit/errors';
 import type { Unsubscribe } from './event-emitter';
-import type { WsGapEvent, WsResyncedEvent } from './sequenced-stream';
+import type { SequenceStats, WsGapEvent, WsResyncedEvent } from './sequenced-stream';
 import type { WsState, WsStateChange } from './state-machine';
 import type { WsStream, WsSubscribeOptions } from './ws-stream';
 
@@ -54,6 +54,12 @@ export interface WsClient {
   ready(options?: { signal?: AbortSignal }): Promise<void>;
   /** Registers a consumer of `channel`; the channel is subscribed now if live, else on the next connect. */
   subscribe<T = unknown>(channel: string, options?: WsSubscribeOptions<T>): WsStream<T>;
+  /**
+   * A snapshot of `channel`'s sequencing counters (gaps detected, duplicates dropped, resyncs
+   * completed, messages overflowed during a resync), or `undefined` when no consumer has it
+   * registered. Counters start when the channel is first subscribed and go with its last consumer.
+   */
+  sequenceStats(channel: string): SequenceStats | undefined;
   /** Sends a message when live; fails fast with `protocol.not_connected` otherwise (unless queued). Waits while the socket's buffer is above the high-water mark. */
   send(message: unknown, options?: WsSendOptions): Promise<void>;
   /** Sends `message` and resolves with the first inbound message `match` accepts. */

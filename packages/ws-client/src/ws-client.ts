@@ -594,8 +594,28 @@ export function createWsClient(options: WsClientOptions): WsClient {
     // then reports 1006: recover the code it closed with from its error.
     const local = localCloseCode(s.lastError);
     if (code === 1006 && local !== undefined) code = local;
-    const decision = s.opened ? o.classifyClose(code, reason) : handshakeFailure(s.lastError, code, reason);
+    let decision = s.opened ? o.classifyClose(code, reason) : handshakeFailure(s.lastError, code, reason);
+    if (code === 1009 && decision.error.code === 'protocol.ws_message_too_big') {
+      decision = { action: decision.action, error: messageTooBig(decision.error, local === 1009) };
+    }
     disconnect(decision.error, decision.action, `close ${code}`, code, reason);
+  }
+
+  /** A 1009 that names the limit involved, so the fix is one search away. */
+  function messageTooBig(error: KitError, byClient: boolean): KitError {
+    const limit = o.maxPayloadBytes;
+    return new KitError('protocol.ws_message_too_big', {
+      message: byClient
+        ? `An inbound WebSocket message was larger than maxPayloadBytes (${limit} bytes, Node ws's maxPayload): the client closed with 1009`
+        : 'The server closed with 1009: a message this client sent was larger than the server accepts',
+      hint: byClient
+        ? `Raise \`maxPayloadBytes\` (now ${limit}) above the venue's largest message (usually a snapshot), or subscribe to fewer channels per connection. kit does not reconnect: the same message would arrive again.`
+        : "Send smaller messages: lower `subscribeBatchSize` (or the protocol's `maxSubscriptionsPerMessage`) and split large requests. kit does not reconnect: the same message would be refused again.",
+      closeCode: 1009,
+      closeReason: error.closeReason,
+      retryable: false,
+      details: { closedBy: byClient ? 'client' : 'server', maxPayloadBytes: limit },
+    });
   }
 
   function handshakeFailure(cause: unknown, code: number, reason: string): CloseDecision {
@@ -994,6 +1014,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
         },
       );
       entry.state.consumers = [...entry.state.consumers, consumer as Consumer<unknown>];
+      consumer.attachSequence(entry.state.sequenced.stats);
       if (created) {
         if (entry.state.idleTimeoutMs !== undefined) watchdog.watch(channel, entry.state.idleTimeoutMs);
         const s = session;
@@ -1007,6 +1028,10 @@ export function createWsClient(options: WsClientOptions): WsClient {
         }
       }
       return consumer;
+    },
+    sequenceStats(channel: string): SequenceStats | undefined {
+      const stats = registry.get(channel)?.state.sequenced.stats;
+      return stats ? { ...stats } : undefined;
     },
     send(message, { queue: queued = false } = {}) {
       let text: string;

@@ -2,7 +2,7 @@ import { KitError } from '@kit/errors';
 import type { GenericSchema } from 'valibot';
 import { ConsumerBuffer, type ConsumerStats } from './consumer-buffer';
 import type { BufferOptions } from './options';
-import type { ResyncHook } from './sequenced-stream';
+import type { ResyncHook, SequenceStats } from './sequenced-stream';
 import type { Sequencer } from './sequencer';
 
 /** Options for `WsClient.subscribe`. Stream-level fields apply when the channel is first subscribed. */
@@ -33,6 +33,11 @@ export interface WsStream<T> extends AsyncIterable<T> {
   readonly channel: string;
   /** This consumer's counters. */
   readonly stats: ConsumerStats;
+  /**
+   * The stream's sequencing counters (gaps, duplicates, resyncs, overflowed), shared by every
+   * consumer of the channel and live: read them at any time. All zero without a `sequencer`.
+   */
+  readonly sequenceStats: Readonly<SequenceStats>;
   /** Stops this consumer; the channel is unsubscribed when its last consumer goes (only the registry while down). */
   unsubscribe(): void;
 }
@@ -44,6 +49,13 @@ export interface ConsumerHooks {
   onCallbackError(error: unknown): void;
 }
 
+const NO_SEQUENCE: Readonly<SequenceStats> = Object.freeze({
+  duplicates: 0,
+  gaps: 0,
+  resyncs: 0,
+  overflowed: 0,
+});
+
 /** @internal */
 export class Consumer<T> implements WsStream<T> {
   readonly channel: string;
@@ -53,6 +65,7 @@ export class Consumer<T> implements WsStream<T> {
   readonly #hooks: ConsumerHooks;
   readonly #signal: AbortSignal | undefined;
   readonly #callbackStats: ConsumerStats = { delivered: 0, conflated: 0, dropped: 0 };
+  #sequence: Readonly<SequenceStats> = NO_SEQUENCE;
   #done = false;
 
   constructor(
@@ -81,6 +94,15 @@ export class Consumer<T> implements WsStream<T> {
 
   get stats(): ConsumerStats {
     return this.#buffer?.stats ?? this.#callbackStats;
+  }
+
+  get sequenceStats(): Readonly<SequenceStats> {
+    return this.#sequence;
+  }
+
+  /** Points `sequenceStats` at the stream's counters once the channel is registered. */
+  attachSequence(stats: Readonly<SequenceStats>): void {
+    this.#sequence = stats;
   }
 
   /** Whether this consumer has ended. */

@@ -153,7 +153,28 @@ describe('ws-client under faults (injected clock)', () => {
     await client.ready();
     const failed = waitForState(client, 'failed');
     server.connections[0]!.sendOversized(4096);
-    expect((await failed)?.error?.code).toBe('protocol.ws_message_too_big');
+    const error = (await failed)?.error;
+    expect(error?.code).toBe('protocol.ws_message_too_big');
+    // The limit is named where the failure is reported, so the fix is one search away.
+    expect(error?.message).toContain('maxPayloadBytes (1024 bytes');
+    expect(error?.hint).toContain('Raise `maxPayloadBytes` (now 1024)');
+    expect(error?.details).toEqual({ closedBy: 'client', maxPayloadBytes: 1024 });
+    expect(error?.closeCode).toBe(1009);
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it('says the server refused a message of ours when the server closes with 1009', async () => {
+    server = await createWsFaultServer();
+    client = createWsClient({ url: server.url, random: () => 0 });
+    client.connect();
+    await client.ready();
+    const failed = waitForState(client, 'failed');
+    server.connections[0]!.close(1009, 'message too big');
+    const error = (await failed)?.error;
+    expect(error?.code).toBe('protocol.ws_message_too_big');
+    expect(error?.message).toContain('a message this client sent was larger than the server accepts');
+    expect(error?.details).toEqual({ closedBy: 'server', maxPayloadBytes: 16 * 1024 * 1024 });
+    expect(error?.closeReason).toBe('message too big');
   });
 
   it('reconnects on 1000/1001/1006/1011 from the server', async () => {

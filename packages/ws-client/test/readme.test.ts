@@ -1,10 +1,12 @@
-// The README's quick start, run against @kit/testing's fault server so it cannot rot. Only the URL
-// and the stop condition differ from the README.
+// The README's code, run against @kit/testing's fault server (and a loopback snapshot endpoint) so
+// it cannot rot. Only the URLs and the stop conditions differ from the README.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { apiKeyAuth } from '@kit/auth';
 import { createWsFaultServer } from '@kit/testing';
 import * as v from 'valibot';
 import { expect, it } from 'vitest';
-import { createWsClient, monotonicSequencer } from '../src/index';
+import { createWsClient, monotonicSequencer, type ResyncHook } from '../src/index';
 
 it('README quick start (Node) runs as written', async () => {
   const server = await createWsFaultServer({
@@ -53,4 +55,73 @@ it('README quick start (Node) runs as written', async () => {
   ]);
   const login = server.connections[0]!.received[0] as { headers: Record<string, string> };
   expect(login.headers['X-API-Key']).toBe('my-api-key-123');
+});
+
+it('README order-book resync hook runs as written', async () => {
+  type Level = [price: string, size: string];
+  const server = await createWsFaultServer();
+  // Diffs 1-3 happen before the client subscribes: it joins mid-stream, as a real client does.
+  for (let i = 1; i <= 3; i++) server.publish('book:AAPL', { bids: [[`${100 + i}`, '1']], asks: [] });
+  let snapshotsServed = 0;
+  const snapshots = createServer((request, response) => {
+    snapshotsServed++;
+    const symbol = request.url?.split('/').at(-1);
+    const seq = server.lastSeq(`book:${symbol}`);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ seq, bids: [['100.00', String(seq)]], asks: [['101.00', '1']] }));
+  });
+  await new Promise<void>((resolve) => snapshots.listen(0, '127.0.0.1', resolve));
+  const snapshotBase = `http://127.0.0.1:${(snapshots.address() as AddressInfo).port}`;
+  const applied: string[] = [];
+  const replaceBook = (book: { bids: Level[] }) => applied.push(`snapshot ${book.bids[0]?.[1]}`);
+  const applyDiff = (diff: { bids: Level[] }) => applied.push(`diff ${diff.bids[0]?.[0]}`);
+
+  // --- README start ---
+  type Levels = Array<[price: string, size: string]>;
+  type BookMessage = { channel: string; seq: number; data: { bids: Levels; asks: Levels }; snapshot?: true };
+
+  const resync: ResyncHook<BookMessage> = async (channel, { signal }) => {
+    const symbol = channel.slice('book:'.length);
+    const response = await fetch(`${snapshotBase}/v1/book/${symbol}`, { signal }); // README: https://api.example.com
+    const book = (await response.json()) as { seq: number; bids: Levels; asks: Levels };
+    const snapshot: BookMessage = {
+      channel,
+      seq: book.seq,
+      data: { bids: book.bids, asks: book.asks },
+      snapshot: true,
+    };
+    return { lastSeq: book.seq, messages: [snapshot] };
+  };
+
+  const ws = createWsClient({ url: server.url }); // README: 'wss://stream.example.com/v1/stream'
+  ws.connect();
+  const stop = new AbortController();
+  const stream = ws.subscribe<BookMessage>('book:AAPL', {
+    sequencer: monotonicSequencer({ start: 0 }),
+    resync,
+    signal: stop.signal,
+  });
+  await ws.ready(); // not in the README: the test publishes once the subscription is acknowledged
+  server.publish('book:AAPL', { bids: [['104', '1']], asks: [] }); // seq 4: a gap after 0, resync
+  for await (const message of stream) {
+    if (message.snapshot) replaceBook(message.data);
+    else applyDiff(message.data);
+    if (message.snapshot && message.seq === 4) {
+      server.publish('book:AAPL', { bids: [['105', '1']], asks: [] }); // seq 5: in order
+      server.setFaults({ skipProbability: 1 });
+      server.publish('book:AAPL', { bids: [['106', '1']], asks: [] }); // seq 6: lost on the wire
+      server.setFaults({});
+      server.publish('book:AAPL', { bids: [['107', '1']], asks: [] }); // seq 7: a gap, resync
+    }
+    if (message.snapshot && message.seq === 7) stop.abort(); // README: until you are done
+  }
+  const stats = stream.sequenceStats;
+  // --- README end ---
+
+  await ws.close();
+  await server.close();
+  await new Promise<void>((resolve) => snapshots.close(() => resolve()));
+  expect(applied).toEqual(['snapshot 4', 'diff 105', 'snapshot 7']);
+  expect(snapshotsServed).toBe(2);
+  expect(stats).toEqual({ duplicates: 0, gaps: 2, resyncs: 2, overflowed: 0 });
 });
