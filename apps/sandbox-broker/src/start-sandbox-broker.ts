@@ -98,7 +98,7 @@ export async function startSandboxBroker(options?: SandboxBrokerOptions): Promis
     enforceUniqueClientOrderId: settings.enforceUniqueClientOrderId,
   });
 
-  const planner = new HttpFaultPlanner(createSeededRandom(streamSeed(settings.seed, 1)));
+  const planner = new HttpFaultPlanner(settings.seed);
   let profile: SandboxProfile = settings.profile;
   let overrides: SandboxFaults | undefined = settings.faults;
   let faults = resolveFaults(profile, overrides);

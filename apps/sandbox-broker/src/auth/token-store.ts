@@ -91,14 +91,13 @@ export class TokenStore {
     };
   }
 
-  /** Revokes every live token; returns how many. */
+  /** Revokes every token; returns how many were still live. */
   revokeAll(): number {
+    const nowMs = this.now();
     let count = 0;
     for (const record of this.#tokens.values()) {
-      if (!record.revoked) {
-        record.revoked = true;
-        count++;
-      }
+      if (!record.revoked && record.expiresAtMs > nowMs) count++;
+      record.revoked = true;
     }
     return count;
   }

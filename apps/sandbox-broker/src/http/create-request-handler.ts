@@ -204,7 +204,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     const before = plan.before;
     if (before !== undefined) {
       if (gate.kind === 'fresh') gate.release?.();
-      record(before.kind, 'status' in before ? String(before.status) : undefined);
+      record(
+        before.kind,
+        'status' in before
+          ? String(before.status)
+          : before.kind === 'http.execution_unknown'
+            ? 'created=false'
+            : undefined,
+      );
       switch (before.kind) {
         case 'http.reset_before':
           resetSocket(res);

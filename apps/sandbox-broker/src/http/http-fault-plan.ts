@@ -1,4 +1,4 @@
-import { compileRoutePattern, type RoutePattern } from '@kit/testing';
+import { compileRoutePattern, createSeededRandom, type RoutePattern } from '@kit/testing';
 import type { SandboxHttpFaults } from '../sandbox-faults';
 
 /** A fault that answers instead of the handler (the handler never runs). */
@@ -40,11 +40,27 @@ export function compileMatcher(entry: string): Matcher {
   return { method, pattern: compileRoutePattern(path) };
 }
 
+const KINDS = [
+  'latency',
+  'serverError',
+  'rateLimitBurst',
+  'resetBefore',
+  'htmlError',
+  'resetAfter',
+  'truncated',
+  'malformed',
+  'drift',
+  'responseLost',
+  'executionUnknown',
+] as const;
+type Kind = (typeof KINDS)[number];
+
 /**
- * Draws the HTTP faults of each request from one seeded source. Every configured kind draws once per
- * matching request in a fixed order whether or not an earlier kind already won, so one kind's
- * schedule does not shift when another is switched on, and the same seed and requests replay
- * exactly. Precedence: a before-fault beats an after-fault (the handler never ran).
+ * Draws the HTTP faults of each request. Every kind has its own seeded stream (derived from the
+ * seed and the kind) and draws once per matching request whether or not another kind won, so a
+ * kind's schedule depends only on the seed and the requests it saw: switching another kind on never
+ * shifts it, and the same seed and requests replay exactly. Precedence: a before-fault beats an
+ * after-fault (the handler never ran).
  */
 export class HttpFaultPlanner {
   #faults: SandboxHttpFaults = {};
@@ -53,7 +69,17 @@ export class HttpFaultPlanner {
   #burstLeft = 0;
   #burstRetryAfter = 1;
 
-  constructor(private readonly random: () => number) {}
+  readonly #streams: Record<Kind, () => number>;
+
+  constructor(seed: number) {
+    const streams = {} as Record<Kind, () => number>;
+    KINDS.forEach((kind, index) => {
+      streams[kind] = createSeededRandom(
+        (Math.imul((seed >>> 0) ^ 0x2545f491, 0x9e3779b1) + (index + 1) * 0x6a09e667) >>> 0,
+      );
+    });
+    this.#streams = streams;
+  }
 
   /** Whether any HTTP fault is on (the hot path skips the planner when not). */
   get active(): boolean {
@@ -78,35 +104,38 @@ export class HttpFaultPlanner {
       return undefined;
     }
     const f = this.#faults;
-    const hit = (kind: { probability: number } | undefined): boolean =>
-      kind !== undefined && kind.probability > 0 && this.random() < kind.probability;
+    const streams = this.#streams;
+    const hit = (name: Kind): boolean => {
+      const kind = f[name];
+      return kind !== undefined && kind.probability > 0 && streams[name]() < kind.probability;
+    };
     const isOrder = label === ORDER_ROUTE;
 
     let latencyMs = 0;
-    if (hit(f.latency)) {
+    if (hit('latency')) {
       const { minMs, maxMs } = f.latency!;
-      latencyMs = Math.round(minMs + this.random() * Math.max(0, maxMs - minMs));
+      latencyMs = Math.round(minMs + streams.latency() * Math.max(0, maxMs - minMs));
     }
-    const serverError = hit(f.serverError) ? (this.random() < 0.5 ? 500 : 503) : undefined;
+    const serverError = hit('serverError') ? (streams.serverError() < 0.5 ? 500 : 503) : undefined;
     let burst = false;
     if (this.#burstLeft > 0) {
       this.#burstLeft--;
       burst = true;
-    } else if (hit(f.rateLimitBurst)) {
+    } else if (hit('rateLimitBurst')) {
       this.#burstLeft = Math.max(0, f.rateLimitBurst!.length - 1);
       this.#burstRetryAfter = f.rateLimitBurst!.retryAfterSeconds;
       burst = true;
     }
-    const resetBefore = hit(f.resetBefore);
-    const html = hit(f.htmlError);
-    const resetAfter = hit(f.resetAfter);
-    const truncated = hit(f.truncated);
-    const malformed = hit(f.malformed);
-    const drift = hit(f.drift);
-    const responseLost = isOrder && hit(f.responseLost);
+    const resetBefore = hit('resetBefore');
+    const html = hit('htmlError');
+    const resetAfter = hit('resetAfter');
+    const truncated = hit('truncated');
+    const malformed = hit('malformed');
+    const drift = hit('drift');
+    const responseLost = isOrder && hit('responseLost');
     let unknown: boolean | undefined;
-    if (isOrder && hit(f.executionUnknown))
-      unknown = this.random() < (f.executionUnknown!.createdProbability ?? 0.5);
+    if (isOrder && hit('executionUnknown'))
+      unknown = streams.executionUnknown() < (f.executionUnknown!.createdProbability ?? 0.5);
 
     let before: BeforeFault | undefined;
     if (burst) before = { kind: 'http.rate_limit_burst', retryAfterSeconds: this.#burstRetryAfter };

@@ -36,7 +36,8 @@ export interface RateLimiterOptions {
 }
 
 /**
- * Per-key fixed windows aligned to multiples of `windowMs` (like most venues), weighted per route.
+ * Per-key fixed windows, weighted per route: a key's window opens with its first request and lasts
+ * `windowMs` (so a window never ends mid-burst by the wall clock's accident, and tests are exact).
  * A key that keeps sending while rate limited is banned for `banMs` (Binance answers those with 418).
  */
 export class RateLimiter {
@@ -60,16 +61,15 @@ export class RateLimiter {
   take(keyId: string, weight: number): RateLimitDecision {
     const { limit, windowMs } = this.#policy;
     const nowMs = this.options.now();
-    const windowStart = nowMs - (nowMs % windowMs);
     let state = this.#keys.get(keyId);
     if (state === undefined) {
-      state = { windowStart, used: 0, violations: 0, bannedUntil: 0 };
+      state = { windowStart: nowMs, used: 0, violations: 0, bannedUntil: 0 };
       this.#keys.set(keyId, state);
-    } else if (state.windowStart !== windowStart) {
-      state.windowStart = windowStart;
+    } else if (nowMs >= state.windowStart + windowMs) {
+      state.windowStart = nowMs;
       state.used = 0;
     }
-    const windowEnd = windowStart + windowMs;
+    const windowEnd = state.windowStart + windowMs;
     if (state.bannedUntil > nowMs) {
       return this.#answer(418, state, windowEnd, nowMs, Math.ceil((state.bannedUntil - nowMs) / 1000));
     }
