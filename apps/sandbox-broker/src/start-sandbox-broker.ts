@@ -28,6 +28,7 @@ import type { SandboxAdmin } from './sandbox-admin';
 import type { SandboxFaults } from './sandbox-faults';
 import { loadTlsFixture } from './tls-fixtures';
 import { createTrading } from './trading/create-trading';
+import { attachStream } from './ws/attach-stream';
 import type { Stream } from './ws/stream-types';
 
 /** A running sandbox broker. */
@@ -191,6 +192,19 @@ export async function startSandboxBroker(options?: SandboxBrokerOptions): Promis
       : createHttpsServer({ key: tls.key, cert: tls.cert, keepAliveTimeout: 30_000 });
   server.on('request', handler);
   server.on('clientError', (_error, socket) => socket.destroy());
+  stream = attachStream({
+    server,
+    market,
+    orders: trading,
+    auth,
+    ledger,
+    random: createSeededRandom(streamSeed(settings.seed, 2)),
+    faults: () => faults.ws ?? {},
+    now,
+    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    pingIntervalMs: 10_000,
+    slowConsumerBytes: settings.slowConsumerBytes,
+  });
 
   const shutdown = () => {
     handler.close();
@@ -207,6 +221,7 @@ export async function startSandboxBroker(options?: SandboxBrokerOptions): Promis
     });
   } catch (error) {
     shutdown();
+    await stream?.close();
     const code = (error as NodeJS.ErrnoException).code;
     throw new KitError('config.invalid', {
       message: `startSandboxBroker: cannot listen on ${settings.host}:${settings.port} (${code ?? String(error)})`,
