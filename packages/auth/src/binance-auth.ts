@@ -2,6 +2,7 @@ import type { SecretInput } from '@kit/logger';
 import { type AuthClock, systemClock } from './auth-clock';
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
+import { registerSignature } from './derived-secrets';
 import { toHex } from './encoding';
 import { hmac, importHmacKey, signWithKey } from './hmac';
 import { formatQuery } from './query-string';
@@ -72,6 +73,7 @@ export function binanceAuth(options: BinanceAuthOptions): AuthStrategy {
       query.push(['timestamp', String(Math.floor(clock.now()))]);
       key ??= importHmacKey('SHA-256', apiSecret);
       const signature = toHex(await signWithKey(await key, formatQuery(query) + (next.body ?? '')));
+      registerSignature(signature);
       query.push(['signature', signature]);
       next.query = query;
       next.headers = withHeader(next.headers, 'X-MBX-APIKEY', apiKey.reveal());

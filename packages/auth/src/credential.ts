@@ -1,5 +1,6 @@
 import { KitError } from '@kit/errors';
 import { type Secret, type SecretInput, toSecret } from '@kit/logger';
+import { registerCredential } from './derived-secrets';
 
 /**
  * Wraps a credential in a Secret (registering it for redaction) and fails fast with
@@ -19,6 +20,9 @@ export function requireCredential(input: SecretInput | undefined, option: string
       hint: 'Remove the spaces or newline around the value (a common copy-paste or .env mistake).',
     });
   }
+  // The Secret registered the value; its URL- and form-encoded forms are what a query string or a
+  // token request body carries.
+  registerCredential(secret.reveal());
   return secret;
 }
 

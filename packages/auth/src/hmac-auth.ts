@@ -2,6 +2,7 @@ import type { SecretInput } from '@kit/logger';
 import { type AuthClock, systemClock } from './auth-clock';
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential, requireHeaderName } from './credential';
+import { registerSignature } from './derived-secrets';
 import { toBase64, toHex } from './encoding';
 import {
   type DigestEncoding,
@@ -160,7 +161,9 @@ export function hmacAuth(options: HmacAuthOptions): AuthStrategy {
       });
       key ??= importHmacKey(algorithm, keyBytes);
       const raw = await signWithKey(await key, material);
-      place(next, signaturePlacement, signatureEncoding === 'hex' ? toHex(raw) : toBase64(raw));
+      const signature = signatureEncoding === 'hex' ? toHex(raw) : toBase64(raw);
+      registerSignature(signature);
+      place(next, signaturePlacement, signature);
       return next;
     },
   };

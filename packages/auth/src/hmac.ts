@@ -1,5 +1,6 @@
 import { KitError } from '@kit/errors';
 import { isSecret, type Secret } from '@kit/logger';
+import { registerSignature } from './derived-secrets';
 import { type Bytes, fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding';
 
 /** Hash functions the HMAC helpers support (WebCrypto names). */
@@ -59,7 +60,8 @@ function encode(bytes: Bytes, encoding: DigestEncoding | 'bytes'): string | Byte
 /**
  * HMAC of `data` under `key` with WebCrypto (Node and browsers), written as hex or base64, or as
  * raw bytes with `'bytes'`. A string key is used as UTF-8 text; decode base64 secrets first
- * ({@link decodeSecret}) or pass bytes.
+ * ({@link decodeSecret}) or pass bytes. A hex or base64 result is a credential (a signature) and is
+ * registered for redaction as a transient secret (@kit/logger's `registerTransientSecret`).
  *
  * @example
  * ```ts
@@ -87,7 +89,10 @@ export async function hmac(
   encoding: DigestEncoding | 'bytes',
 ): Promise<string | Bytes> {
   const imported = await importHmacKey(algorithm, key);
-  return encode(await signWithKey(imported, data), encoding);
+  const signature = encode(await signWithKey(imported, data), encoding);
+  // A keyed digest is a credential (a request signature): registered for redaction at once.
+  if (typeof signature === 'string') registerSignature(signature);
+  return signature;
 }
 
 /**

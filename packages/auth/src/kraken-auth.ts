@@ -2,6 +2,7 @@ import type { SecretInput } from '@kit/logger';
 import type { AuthClock } from './auth-clock';
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
+import { registerSignature } from './derived-secrets';
 import { concatBytes, toBase64, utf8 } from './encoding';
 import { decodeSecret, hmac, importHmacKey, sha256, signWithKey } from './hmac';
 import { createNonceSource, type NonceSource } from './nonce-source';
@@ -76,6 +77,7 @@ export function krakenAuth(options: KrakenAuthOptions): AuthStrategy {
       const signature = toBase64(
         await signWithKey(await key, await krakenMessage(next.path, nonce, postData)),
       );
+      registerSignature(signature);
       next.body = postData;
       next.headers = withHeader(next.headers, 'API-Key', apiKey.reveal());
       next.headers = withHeader(next.headers, 'API-Sign', signature);

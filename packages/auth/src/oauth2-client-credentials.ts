@@ -4,6 +4,7 @@ import { type AuthClock, raceAbort, systemClock, throwIfAborted } from './auth-c
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
 import {
+  basicAuthorization,
   type FetchLike,
   requestToken,
   type TokenEndpointConfig,
@@ -141,13 +142,17 @@ function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointCo
   if (!fetchImpl) {
     throw new KitError('client.invalid_argument', { message: 'No fetch implementation: pass `fetch`' });
   }
+  const clientSecret = requireCredential(options.clientSecret, 'clientSecret');
+  const authMethod = options.authMethod ?? defaults.authMethod;
   return {
     tokenUrl: options.tokenUrl,
     clientId: options.clientId,
-    clientSecret: requireCredential(options.clientSecret, 'clientSecret'),
+    clientSecret,
+    basicAuthorization:
+      authMethod === 'client_secret_basic' ? basicAuthorization(options.clientId, clientSecret) : undefined,
     scope: joinScope(options.scope),
     audience: options.audience,
-    authMethod: options.authMethod ?? defaults.authMethod,
+    authMethod,
     extraParams: options.extraParams ?? {},
     fetch: options.fetch ?? ((url, init) => fetchImpl(url, init)),
     clock: options.clock ?? systemClock,
@@ -163,6 +168,29 @@ function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointCo
     blockingWindowMs: options.blockingWindowMs ?? defaults.blockingWindowMs,
     minReauthIntervalMs: options.minReauthIntervalMs ?? defaults.minReauthIntervalMs,
   };
+}
+
+/**
+ * The error a caller sees when no token could be had: named after the caller's request
+ * (`GET /v1/orders failed: the token endpoint answered 401 …`), with the token endpoint's error
+ * (its `POST /token`, status, attempts and RFC 6749 details) as the `cause`. The caller's request was
+ * never sent (`outcome: 'not_sent'`) and got no status of its own: a 401 from the token endpoint must
+ * not read as the API rejecting the token. Cancellation and the caller's own timeouts pass through.
+ */
+function forRequest(request: AuthRequest, error: unknown): KitError {
+  const cause = isKitError(error) ? error : new KitError('auth.token_endpoint_failed', { cause: error });
+  if (request.signal?.aborted || cause.category === 'cancelled') return cause;
+  const reason = cause.message.charAt(0).toLowerCase() + cause.message.slice(1);
+  return new KitError(cause.code, {
+    message: `${request.method} ${request.path} failed: ${reason}`,
+    cause,
+    method: request.method,
+    path: request.path,
+    outcome: 'not_sent',
+    retryable: cause.retryable,
+    hint: cause.hint,
+    ...(cause.retryAfterMs === undefined ? {} : { retryAfterMs: cause.retryAfterMs }),
+  });
 }
 
 /**
@@ -287,7 +315,7 @@ export function oauth2ClientCredentials(
       try {
         token = await getToken(request.signal);
       } catch (error) {
-        throw isKitError(error) ? error : new KitError('auth.token_endpoint_failed', { cause: error });
+        throw forRequest(request, error);
       }
       const next = copyRequest(request);
       next.headers = withHeader(next.headers, 'Authorization', `Bearer ${token.accessToken.reveal()}`);

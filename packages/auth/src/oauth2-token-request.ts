@@ -2,6 +2,7 @@ import { isKitError, KitError } from '@kit/errors';
 import { type Logger, type Secret, toSecret } from '@kit/logger';
 import { type AuthClock, abortError } from './auth-clock';
 import { backoffDelayMs } from './backoff';
+import { registerCredential } from './derived-secrets';
 import { toBase64, utf8 } from './encoding';
 import { type OAuth2GrantType, parseOAuth2ErrorBody, tokenEndpointError } from './oauth2-token-error';
 
@@ -13,6 +14,8 @@ export interface TokenEndpointConfig {
   tokenUrl: string;
   clientId: string;
   clientSecret: Secret;
+  /** The `Authorization` header for `client_secret_basic` (see {@link basicAuthorization}). */
+  basicAuthorization: Secret | undefined;
   scope: string | undefined;
   audience: string | undefined;
   authMethod: 'client_secret_basic' | 'client_secret_post';
@@ -36,10 +39,17 @@ export interface TokenResult {
   attempts: number;
 }
 
-/** RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded. */
-function basicCredentials(clientId: string, clientSecret: string): string {
+/**
+ * The `client_secret_basic` header value, built once per strategy. RFC 6749 §2.3.1: id and secret
+ * are form-urlencoded before they are joined and base64-encoded. The base64 credential is a secret
+ * of its own (nothing masks it by the client secret's value), so it is registered the moment it
+ * exists, with its encoded forms: a token endpoint echoing the request cannot print it.
+ */
+export function basicAuthorization(clientId: string, clientSecret: Secret): Secret {
   const form = (value: string): string => new URLSearchParams([['v', value]]).toString().slice(2);
-  return `Basic ${toBase64(utf8(`${form(clientId)}:${form(clientSecret)}`))}`;
+  const credentials = toBase64(utf8(`${form(clientId)}:${form(clientSecret.reveal())}`));
+  registerCredential(credentials);
+  return toSecret(`Basic ${credentials}`);
 }
 
 function retryAfterMs(header: string | null, nowMs: number): number | undefined {
@@ -92,6 +102,9 @@ function readTokenResponse(
     typeof record.refresh_token === 'string' && record.refresh_token !== ''
       ? toSecret(record.refresh_token)
       : undefined;
+  // And the forms they take in a URL or the next token request's body.
+  if (accessToken) registerCredential(accessToken.reveal());
+  if (refreshToken) registerCredential(refreshToken.reveal());
   if (!accessToken || accessToken.isEmpty) {
     throw new KitError('auth.token_endpoint_failed', {
       message: 'The token endpoint response has no access_token',
@@ -141,9 +154,7 @@ async function attemptToken(
     'Content-Type': 'application/x-www-form-urlencoded',
     Accept: 'application/json',
   };
-  if (config.authMethod === 'client_secret_basic') {
-    headers.Authorization = basicCredentials(config.clientId, config.clientSecret.reveal());
-  }
+  if (config.basicAuthorization) headers.Authorization = config.basicAuthorization.reveal();
   const requestedAt = config.clock.now();
   try {
     let status: number;

@@ -41,6 +41,12 @@ async function setup(handler: TokenHandler, extra: Partial<OAuth2ClientCredentia
   return { auth, clock, srv: server };
 }
 
+/** The token endpoint's own error, which the caller's error carries as its cause. */
+function tokenEndpointCause(error: KitError): KitError {
+  if (!isKitError(error.cause)) throw new Error(`expected a KitError cause, got ${String(error.cause)}`);
+  return error.cause;
+}
+
 async function rejection(promise: Promise<unknown>): Promise<KitError> {
   try {
     await promise;
@@ -72,10 +78,21 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
     clock.advance(await clock.nextSleep((ms) => notTimeout(ms) && ms !== 375));
     const error = await pending;
     expect(error.code).toBe('auth.token_endpoint_failed');
-    expect(error.status).toBe(502);
-    expect(error.attempts).toBe(3);
-    expect(error.totalDelayMs).toBe(1125);
     expect(error.retryable).toBe(true);
+    // The caller's request is named; the token endpoint's own failure is the cause.
+    expect(error.message).toBe(
+      'POST /v1/orders failed: the token endpoint answered 502 to a client_credentials request',
+    );
+    expect([error.method, error.path, error.status, error.outcome]).toEqual([
+      'POST',
+      '/v1/orders',
+      undefined,
+      'not_sent',
+    ]);
+    const cause = tokenEndpointCause(error);
+    expect([cause.method, cause.path, cause.status]).toEqual(['POST', '/oauth/token', 502]);
+    expect(cause.attempts).toBe(3);
+    expect(cause.totalDelayMs).toBe(1125);
     expect(srv.requests).toHaveLength(3);
   });
 
@@ -110,7 +127,7 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
     const long = await setup(() => ({ status: 429, headers: { 'retry-after': '120' }, text: '' }));
     const error = await rejection(long.auth.authenticate(request));
     expect(error.retryAfterMs).toBe(120_000);
-    expect(error.attempts).toBe(1);
+    expect(tokenEndpointCause(error).attempts).toBe(1);
     expect(long.srv.requests).toHaveLength(1);
   });
 
@@ -129,8 +146,11 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
       }));
       const error = await rejection(auth.authenticate(request));
       expect(error.code).toBe(expected);
-      expect(error.status).toBe(status);
-      expect(error.details).toMatchObject({ error: code, errorDescription: `described ${code}` });
+      expect(error.message).toMatch(/^POST \/v1\/orders failed: the token endpoint answered /);
+      const cause = tokenEndpointCause(error);
+      expect(cause.code).toBe(expected);
+      expect(cause.status).toBe(status);
+      expect(cause.details).toMatchObject({ error: code, errorDescription: `described ${code}` });
       expect(srv.requests).toHaveLength(1);
     },
   );

@@ -1,3 +1,4 @@
+import { registerSecretValue } from '@kit/logger';
 import type { AxiosProxyConfig } from 'axios';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, interceptors, ProxyAgent } from 'undici';
 import type { ResolvedUndiciAdapterOptions } from './undici-adapter-options';
@@ -36,8 +37,11 @@ function proxyUri(proxy: AxiosProxyConfig): string {
 
 function proxyToken(proxy: AxiosProxyConfig): string | undefined {
   if (!proxy.auth) return undefined;
-  const credentials = `${proxy.auth.username}:${proxy.auth.password}`;
-  return `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+  const credentials = Buffer.from(`${proxy.auth.username}:${proxy.auth.password}`, 'utf8').toString('base64');
+  // The proxy's Basic credential is a secret kit derived: registered before it is ever sent.
+  registerSecretValue(credentials);
+  registerSecretValue(proxy.auth.password);
+  return `Basic ${credentials}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { registerSecretValue } from '@kit/logger';
 import axios, {
   AxiosError,
   AxiosHeaders,
@@ -168,8 +169,13 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
         ? `${config.auth.username ?? ''}:${config.auth.password ?? ''}`
         : target.urlAuth;
       if (basicAuth !== undefined) {
+        const credentials = Buffer.from(basicAuth, 'utf8').toString('base64');
+        // Derived from the password, so nothing else masks it: registered before it is sent (a
+        // server echoing the request cannot put it into an error). A repeat costs one Set lookup.
+        registerSecretValue(credentials);
+        if (config.auth?.password) registerSecretValue(config.auth.password);
         headers.delete('Authorization');
-        headers.set('Authorization', `Basic ${Buffer.from(basicAuth, 'utf8').toString('base64')}`);
+        headers.set('Authorization', `Basic ${credentials}`);
       }
       const body = toUndiciBody(config, headers);
       this.maxRedirects = Math.min(config.maxRedirects ?? 21, this.context.maxRedirections);
