@@ -257,6 +257,9 @@ export function validateRateLimit(value: unknown, name = 'rateLimit'): RateLimit
   if (typeof value !== 'object' || value === null)
     throw invalidOption(name, '{ limit, windowMs } or false', value);
   const { limit, windowMs } = value as Record<string, unknown>;
+  if (limit === undefined) throw invalidOption(`${name}.limit`, 'an integer from 1 to 1000000000', limit);
+  if (windowMs === undefined)
+    throw invalidOption(`${name}.windowMs`, 'an integer from 100 to 86400000', windowMs);
   return {
     limit: integer(`${name}.limit`, limit, Number.NaN, 1, 1_000_000_000),
     windowMs: integer(`${name}.windowMs`, windowMs, Number.NaN, 100, 86_400_000),
