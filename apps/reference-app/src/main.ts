@@ -2,6 +2,7 @@ import type { EnvSource } from '@kit/config';
 import { classifyError } from '@kit/errors';
 import { redactString } from '@kit/logger';
 import type { CommandContext } from './cli/command-context';
+import { EXIT_USAGE } from './cli/exit-codes';
 import { renderCommandHelp, renderMainHelp } from './cli/help';
 import { parseCommandLine } from './cli/parse-args';
 import { doctorCommand } from './doctor/doctor-command';
@@ -10,9 +11,6 @@ import { createProcessTerminal, stylesFor, type Terminal } from './io/terminal';
 import { sandboxCommand } from './sandbox/sandbox-command';
 import { startCommand } from './start/start-command';
 import { appVersion, versions } from './version';
-
-/** Exit code of a usage error (sysexits' EX_USAGE), distinct from doctor's 1 and 2. */
-export const EXIT_USAGE = 64;
 
 /** Options for {@link runCli}. */
 export interface RunCliOptions {

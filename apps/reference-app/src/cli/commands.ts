@@ -35,7 +35,7 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     valueName: 'FILE',
     configKey: 'logFile',
-    description: 'Write structured JSON logs to FILE (default: stderr)',
+    description: 'Write structured JSON logs to FILE (default: stderr; doctor keeps them for --bundle)',
   },
   {
     name: 'log-level',

@@ -31,9 +31,14 @@ export async function doctorCommand(context: CommandContext): Promise<number> {
   });
   const config: AppConfig | undefined = loaded.ok ? loaded.config : undefined;
   const flagLevel = typeof values['log-level'] === 'string' ? values['log-level'] : undefined;
-  const level = (config?.logLevel ?? (isLevel(flagLevel) ? flagLevel : 'warn')) as LogLevel;
   const logFile =
     config?.logFile ?? (typeof values['log-file'] === 'string' ? values['log-file'] : undefined);
+  // The report is the doctor's output: log lines on the same terminal would only bury it, so they
+  // are kept for --bundle and written out only where asked (a file, or a level chosen explicitly).
+  const asked = logFile !== undefined || flagLevel !== undefined || context.env.KIT_LOG_LEVEL !== undefined;
+  const level = (
+    asked ? (config?.logLevel ?? (isLevel(flagLevel) ? flagLevel : 'warn')) : 'silent'
+  ) as LogLevel;
   const log = createAppLogger({
     level,
     ...(logFile === undefined ? {} : { file: logFile }),
