@@ -11,12 +11,14 @@ export type { HttpResponseLike } from './classify-http-response';
 export { classifyHttpResponse } from './classify-http-response';
 export type { WsCloseAction, WsCloseRule } from './classify-ws-close';
 export { classifyWsClose, findWsCloseRule, WS_CLOSE_CODE_DEFAULTS } from './classify-ws-close';
+export { COINBASE_ERROR_MAP } from './coinbase-error-map';
 export type { ExtractVendorErrorContext, VendorErrorInfo } from './extract-vendor-error';
 export { extractVendorError } from './extract-vendor-error';
 export type { HeadersLike } from './header-value';
 export { headerValue } from './header-value';
 export type { ErrorOutcome, KitErrorOptions } from './kit-error';
 export { isKitError, KitError, summariseCause } from './kit-error';
+export { KRAKEN_ERROR_MAP } from './kraken-error-map';
 export { DEFAULT_REQUEST_ID_HEADERS, readRequestId } from './request-id';
 export {
   MAX_RETRY_HINT_MS,
