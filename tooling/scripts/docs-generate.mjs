@@ -1,0 +1,98 @@
+// Writes the docs site's generated inputs before `vitepress build` / `vitepress dev`:
+// - docs/public/vendor/mermaid.min.js (Mermaid's prebuilt browser bundle, see theme/mermaid.ts)
+// - docs/.vitepress/generated/*.json (sidebars built from the error catalogue and the packages)
+// - docs/packages/<name>.md (each published package's README, links rewritten for the site)
+// - docs/reference/ (configuration reference and API reference; see docs-reference.mjs)
+// Everything written here is gitignored: it is rebuilt from the sources on every build.
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+import { generateReference } from './docs-reference.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+const docs = join(root, 'docs');
+const generatedDir = join(docs, '.vitepress', 'generated');
+const started = Date.now();
+mkdirSync(generatedDir, { recursive: true });
+
+// 1. Mermaid's browser bundle, resolved from the docs package's own dependency.
+const require = createRequire(join(docs, 'package.json'));
+const mermaidDist = join(dirname(require.resolve('mermaid/package.json')), 'dist', 'mermaid.min.js');
+mkdirSync(join(docs, 'public', 'vendor'), { recursive: true });
+copyFileSync(mermaidDist, join(docs, 'public', 'vendor', 'mermaid.min.js'));
+
+// 2. The troubleshooting sidebar, by category, from the catalogue (the pages themselves are
+// committed and checked by generate-troubleshooting.mjs --check).
+const { ERROR_CATALOGUE, docsSlugFor } = await tsImport(
+  join(root, 'packages', 'errors', 'src', 'catalogue.ts'),
+  import.meta.url,
+);
+const byCategory = new Map();
+for (const [code, entry] of Object.entries(ERROR_CATALOGUE)) {
+  if (!byCategory.has(entry.category)) byCategory.set(entry.category, []);
+  byCategory.get(entry.category).push({ text: code, link: `/troubleshooting/${docsSlugFor(code)}` });
+}
+const troubleshootingSidebar = [
+  { text: 'Troubleshooting', items: [{ text: 'All error codes', link: '/troubleshooting/README' }] },
+  ...[...byCategory].map(([category, items]) => ({ text: category, collapsed: true, items })),
+];
+writeFileSync(
+  join(generatedDir, 'troubleshooting-sidebar.json'),
+  JSON.stringify(troubleshootingSidebar, null, 2),
+);
+
+// 3. Package pages from the READMEs.
+const PACKAGES = ['errors', 'logger', 'config', 'auth', 'retry', 'rest-client', 'ws-client', 'testing'];
+const packagesDir = join(docs, 'packages');
+rmSync(packagesDir, { recursive: true, force: true });
+mkdirSync(packagesDir, { recursive: true });
+for (const name of PACKAGES) {
+  const readme = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8');
+  writeFileSync(join(packagesDir, `${name}.md`), rewritePackageLinks(readme, name));
+}
+writeFileSync(
+  join(generatedDir, 'packages-sidebar.json'),
+  JSON.stringify(
+    [
+      {
+        text: 'Packages',
+        items: PACKAGES.map((name) => ({ text: `@kit/${name}`, link: `/packages/${name}` })),
+      },
+    ],
+    null,
+    2,
+  ),
+);
+
+// 4. Configuration and API reference.
+await generateReference({ root, docs, generatedDir });
+
+console.log(`docs: generated site inputs in ${Date.now() - started} ms`);
+
+/**
+ * A README lives in packages/<name>/; its page lives in docs/packages/. Links into docs/ and to
+ * sibling READMEs become site links; links to source files stay relative to the repository, which
+ * the site's repo-link rule shows as paths.
+ */
+function rewritePackageLinks(markdown, name) {
+  const header = `<!-- Generated from packages/${name}/README.md by tooling/scripts/docs-generate.mjs. Do not edit. -->\n\n`;
+  let inFence = false;
+  const lines = markdown.split('\n').map((line) => {
+    if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
+    if (inFence) return line;
+    return line.replace(/\]\(([^)\s]+)\)/g, (whole, href) => {
+      if (/^[a-z][a-z0-9+.-]*:|^#|^\//i.test(href)) return whole;
+      const [path, hash] = href.split('#');
+      const suffix = hash ? `#${hash}` : '';
+      let m = path.match(/^\.\.\/\.\.\/docs\/(.*)$/);
+      if (m) return `](../${m[1]}${suffix})`;
+      m = path.match(/^\.\.\/([a-z-]+)\/README\.md$/);
+      if (m && PACKAGES.includes(m[1])) return `](./${m[1]}.md${suffix})`;
+      if (path === '' || path === './README.md' || path === 'README.md') return `](${suffix || '#'})`;
+      // Anything else is a path inside packages/<name>/ (or above it): keep it repository-relative.
+      return `](../../packages/${name}/${path}${suffix})`;
+    });
+  });
+  return header + lines.join('\n');
+}
