@@ -58,22 +58,43 @@ export const TRANSIENT_SECRET_RETENTION_MS = 300_000;
  */
 export const MAX_TRANSIENT_SECRETS = 16_384;
 
-/** Index key of the first {@link MIN_SECRET_LENGTH} characters of `text` at `at` (a small-integer hash). */
+/**
+ * Index key of the first {@link MIN_SECRET_LENGTH} characters of `text` at `at`: exact for ASCII
+ * (7 bits a character), small-integer arithmetic only; other characters may collide, which costs a
+ * comparison, never a wrong mask.
+ */
 function prefixKey(text: string, at: number): number {
   return (
-    (((text.charCodeAt(at) * 31 + text.charCodeAt(at + 1)) * 31 + text.charCodeAt(at + 2)) * 31 +
+    ((text.charCodeAt(at) << 21) ^
+      (text.charCodeAt(at + 1) << 14) ^
+      (text.charCodeAt(at + 2) << 7) ^
       text.charCodeAt(at + 3)) &
     0x3fffffff
   );
 }
 
-/** The transient values that share one prefix key, looked up by exact substring. */
+/** The slot of a prefix key in the 64K-entry presence filter. */
+function filterSlot(key: number): number {
+  return (key ^ (key >>> 16)) & 0xffff;
+}
+
+/** Transient values that share one prefix key, once there are several: looked up by exact substring. */
 interface Bucket {
   values: Set<string>;
   /** Distinct lengths of `values`, longest first (signatures come in one or two lengths). */
   lengths: number[];
   /** How many values have each length. */
   perLength: Map<number, number>;
+}
+
+function addToBucket(bucket: Bucket, value: string): void {
+  bucket.values.add(value);
+  const count = bucket.perLength.get(value.length) ?? 0;
+  bucket.perLength.set(value.length, count + 1);
+  if (count === 0) {
+    bucket.lengths.push(value.length);
+    bucket.lengths.sort((a, b) => b - a);
+  }
 }
 
 /**
@@ -87,8 +108,13 @@ interface Bucket {
 export class TransientSecrets {
   /** Value -> the serial of its latest registration (the ring entry that owns it). */
   private readonly latest = new Map<string, number>();
-  /** Prefix key -> the values starting with those characters. */
-  private readonly index = new Map<number, Bucket>();
+  /**
+   * Prefix key -> the value starting with those characters, or a bucket when several do (random
+   * signatures almost never share a key, so the usual entry is one string: no allocation).
+   */
+  private readonly index = new Map<number, string | Bucket>();
+  /** Values indexed per {@link filterSlot} of their prefix key: most text positions stop at this read. */
+  private readonly filter = new Uint16Array(0x10000);
   /** Registrations in order (a ring), for expiry and the capacity bound. */
   private readonly ringValues: string[] = [];
   private readonly ringTimes: number[] = [];
@@ -131,11 +157,14 @@ export class TransientSecrets {
     let copied = 0;
     const last = text.length - MIN_SECRET_LENGTH;
     for (let i = 0; i <= last; ) {
-      const bucket = this.index.get(prefixKey(text, i));
+      const key = prefixKey(text, i);
       let matched = 0;
-      if (bucket !== undefined) {
-        for (const length of bucket.lengths) {
-          if (i + length <= text.length && bucket.values.has(text.slice(i, i + length))) {
+      const entry = this.filter[filterSlot(key)] === 0 ? undefined : this.index.get(key);
+      if (typeof entry === 'string') {
+        if (text.startsWith(entry, i)) matched = entry.length;
+      } else if (entry !== undefined) {
+        for (const length of entry.lengths) {
+          if (i + length <= text.length && entry.values.has(text.slice(i, i + length))) {
             matched = length;
             break;
           }
@@ -154,31 +183,42 @@ export class TransientSecrets {
 
   private indexValue(value: string): void {
     const key = prefixKey(value, 0);
-    let bucket = this.index.get(key);
-    if (bucket === undefined) {
+    // Saturates rather than wrapping (a false "maybe" only costs a Map lookup).
+    const slot = filterSlot(key);
+    const seen = this.filter[slot] ?? 0;
+    if (seen < 0xffff) this.filter[slot] = seen + 1;
+    const entry = this.index.get(key);
+    if (entry === undefined) {
+      this.index.set(key, value);
+      return;
+    }
+    let bucket: Bucket;
+    if (typeof entry === 'string') {
       bucket = { values: new Set(), lengths: [], perLength: new Map() };
+      addToBucket(bucket, entry);
       this.index.set(key, bucket);
-    }
-    bucket.values.add(value);
-    const count = bucket.perLength.get(value.length) ?? 0;
-    bucket.perLength.set(value.length, count + 1);
-    if (count === 0) {
-      bucket.lengths.push(value.length);
-      bucket.lengths.sort((a, b) => b - a);
-    }
+    } else bucket = entry;
+    addToBucket(bucket, value);
   }
 
   private unindexValue(value: string): void {
     const key = prefixKey(value, 0);
-    const bucket = this.index.get(key);
-    if (bucket === undefined || !bucket.values.delete(value)) return;
-    const count = (bucket.perLength.get(value.length) ?? 1) - 1;
-    if (count > 0) bucket.perLength.set(value.length, count);
-    else {
-      bucket.perLength.delete(value.length);
-      bucket.lengths.splice(bucket.lengths.indexOf(value.length), 1);
+    const slot = filterSlot(key);
+    const seen = this.filter[slot] ?? 0;
+    if (seen !== 0xffff && seen !== 0) this.filter[slot] = seen - 1;
+    const entry = this.index.get(key);
+    if (entry === value) {
+      this.index.delete(key);
+      return;
     }
-    if (bucket.values.size === 0) this.index.delete(key);
+    if (entry === undefined || typeof entry === 'string' || !entry.values.delete(value)) return;
+    const count = (entry.perLength.get(value.length) ?? 1) - 1;
+    if (count > 0) entry.perLength.set(value.length, count);
+    else {
+      entry.perLength.delete(value.length);
+      entry.lengths.splice(entry.lengths.indexOf(value.length), 1);
+    }
+    if (entry.values.size === 1) this.index.set(key, entry.values.values().next().value as string);
   }
 
   private expire(now: number): void {
