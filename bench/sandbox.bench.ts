@@ -8,8 +8,8 @@
 //     process, so this process's CPU time is the server's alone. The quotes are real ones from
 //     `createMarket`, replayed as fast as the sockets take them (the same flow control for both), so
 //     the stream's fan-out is what is measured, not the market's 100 ms tick.
-//  2. REST (signed GET /v1/quotes/:symbol against bare node:http answering the same JSON): the other
-//     half of the sandbox adds it as `restSection()` below; main() already calls it.
+//  2. REST (`restSection()`, below): signed GET /v1/quotes/:symbol requests/s against a bare
+//     node:http server answering the same JSON, client in a child process, target >= 0.7x.
 // Ratios are paired per round (bare and sandbox back to back) and the median is reported.
 // Bounded: fixed message counts and rounds, and every wait has a timeout.
 //
@@ -24,6 +24,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { DEMO_CREDENTIALS, startSandboxBroker } from '../apps/sandbox-broker/src/index';
 // The sandbox is a private app run from source: its parts are imported from there directly.
 import { createMarket } from '../apps/sandbox-broker/src/market/create-market';
 import { manualEvery } from '../apps/sandbox-broker/src/market/interval';
@@ -416,17 +417,199 @@ function marketTickCost(): { ticks: number; usPerTick: number } {
   return { ticks, usPerTick };
 }
 
-// The REST half of the sandbox benchmark (signed GET /v1/quotes/:symbol vs bare node:http answering
-// the same JSON, target >= 0.7x) goes here: return its data and a markdown section, and main()
-// includes it. Until then it reports nothing.
-async function restSection(): Promise<{ data: unknown; markdown: string } | undefined> {
-  return undefined;
+// ---------------------------------------------------------------------------------------------
+// REST: signed GET /v1/quotes/AAPL against the sandbox (faults off, the rate limiter on with a budget
+// too large to bite, so its bookkeeping and headers are paid for) and against a bare node:http server
+// answering the same JSON with only content-type and content-length. The client, in a child process,
+// signs every request the same way for both (HMAC-SHA256 over timestamp + method + path), keeps
+// `concurrency` requests in flight on keep-alive sockets, reads every body and checks every status.
+
+const REQUESTS = Number(process.env.SANDBOX_BENCH_REQUESTS ?? 20_000);
+const REST_CONCURRENCIES = [1, 16] as const;
+const QUOTE_PATH = '/v1/quotes/AAPL';
+
+const REST_CLIENT_SOURCE = `
+const http = require('node:http');
+const { createHmac } = require('node:crypto');
+const readline = require('node:readline');
+const say = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
+readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+  const cmd = JSON.parse(line);
+  const url = new URL(cmd.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: cmd.concurrency });
+  let next = 0;
+  let bad = 0;
+  let first;
+  const one = () => new Promise((resolve, reject) => {
+    const timestamp = String(Date.now());
+    const signature = createHmac('sha256', cmd.secret).update(timestamp + 'GET' + cmd.path).digest('hex');
+    const req = http.request({ agent, host: url.hostname, port: url.port, path: cmd.path, method: 'GET',
+      headers: { 'x-api-key': cmd.keyId, 'x-timestamp': timestamp, 'x-signature': signature } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => {
+        if (res.statusCode !== 200) bad++;
+        JSON.parse(body);
+        first ??= body;
+        resolve();
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const worker = async () => { while (next < cmd.count) { next++; await one(); } };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: cmd.concurrency }, worker));
+  const elapsedMs = performance.now() - start;
+  agent.destroy();
+  say({ elapsedMs, bad, first });
+});
+`;
+
+interface RestClient {
+  run(
+    url: string,
+    count: number,
+    concurrency: number,
+  ): Promise<{ elapsedMs: number; bad: number; first: string }>;
+  stop(): void;
+}
+
+function startRestClient(keyId: string, secret: string): RestClient {
+  const child = spawn(process.execPath, ['-e', REST_CLIENT_SOURCE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const waiting: Array<(message: { elapsedMs: number; bad: number; first: string }) => void> = [];
+  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  return {
+    run(url, count, concurrency) {
+      const answer = new Promise<{ elapsedMs: number; bad: number; first: string }>((resolve) =>
+        waiting.push(resolve),
+      );
+      child.stdin.write(`${JSON.stringify({ url, path: QUOTE_PATH, count, concurrency, keyId, secret })}\n`);
+      return withTimeout(answer, 'REST client run');
+    },
+    stop: () => child.kill(),
+  };
+}
+
+interface RestRun {
+  perSecond: number;
+  /** Server CPU time (user + system) per request, in microseconds. */
+  cpuUsPerRequest: number;
+  first: string;
+}
+
+async function measureRest(
+  url: string,
+  client: RestClient,
+  count: number,
+  concurrency: number,
+): Promise<RestRun> {
+  const cpu = process.cpuUsage();
+  const { elapsedMs, bad, first } = await client.run(url, count, concurrency);
+  const used = process.cpuUsage(cpu);
+  if (bad > 0) throw new Error(`${bad} of ${count} requests to ${url} did not answer 200`);
+  return { perSecond: (count / elapsedMs) * 1000, cpuUsPerRequest: (used.user + used.system) / count, first };
+}
+
+async function restSection(): Promise<{ data: unknown; markdown: string }> {
+  const broker = await startSandboxBroker({ seed: 1, rateLimit: { limit: 1_000_000_000, windowMs: 10_000 } });
+  const { keyId, secret } = DEMO_CREDENTIALS.trader;
+  const client = startRestClient(keyId, secret);
+  // The bare server answers the sandbox's own quote JSON, the same bytes.
+  const bareBody = (await client.run(broker.url, 1, 1)).first;
+  const bare = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(bareBody),
+    });
+    res.end(bareBody);
+  });
+  bare.keepAliveTimeout = 30_000;
+  const { port } = await listen(bare);
+  const bareUrl = `http://127.0.0.1:${port}`;
+  try {
+    for (const concurrency of REST_CONCURRENCIES) {
+      await measureRest(bareUrl, client, 3_000, concurrency);
+      await measureRest(broker.url, client, 3_000, concurrency);
+    }
+    const results = [];
+    for (const concurrency of REST_CONCURRENCIES) {
+      const count = concurrency === 1 ? Math.floor(REQUESTS / 4) : REQUESTS;
+      const bareRuns: RestRun[] = [];
+      const sandboxRuns: RestRun[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        if (round % 2 === 0) {
+          bareRuns.push(await measureRest(bareUrl, client, count, concurrency));
+          sandboxRuns.push(await measureRest(broker.url, client, count, concurrency));
+        } else {
+          sandboxRuns.push(await measureRest(broker.url, client, count, concurrency));
+          bareRuns.push(await measureRest(bareUrl, client, count, concurrency));
+        }
+      }
+      const median = (values: number[]) => percentile(values, 50);
+      results.push({
+        concurrency,
+        requests: count,
+        bare: {
+          perSecond: median(bareRuns.map((r) => r.perSecond)),
+          cpuUsPerRequest: median(bareRuns.map((r) => r.cpuUsPerRequest)),
+        },
+        sandbox: {
+          perSecond: median(sandboxRuns.map((r) => r.perSecond)),
+          cpuUsPerRequest: median(sandboxRuns.map((r) => r.cpuUsPerRequest)),
+        },
+        rateRatio: median(sandboxRuns.map((r, i) => r.perSecond / bareRuns[i]!.perSecond)),
+        capacityRatio: median(sandboxRuns.map((r, i) => bareRuns[i]!.cpuUsPerRequest / r.cpuUsPerRequest)),
+        samples: {
+          bare: bareRuns.map(({ first: _, ...r }) => r),
+          sandbox: sandboxRuns.map(({ first: _, ...r }) => r),
+        },
+      });
+    }
+    const requestsServed = broker.ledger().counts.requests;
+    const rows = results.flatMap((r) => [
+      [
+        `bare node:http, ${r.concurrency} in flight`,
+        fmt(r.bare.perSecond),
+        '1.00x',
+        r.bare.cpuUsPerRequest.toFixed(1),
+        '1.00x',
+      ],
+      [
+        `sandbox, ${r.concurrency} in flight`,
+        fmt(r.sandbox.perSecond),
+        `${r.rateRatio.toFixed(2)}x`,
+        r.sandbox.cpuUsPerRequest.toFixed(1),
+        `${r.capacityRatio.toFixed(2)}x`,
+      ],
+    ]);
+    const markdown = [
+      '### REST: signed GET /v1/quotes/AAPL (loopback, faults off)',
+      '',
+      `${fmt(REQUESTS / 4)} requests with 1 in flight, ${fmt(REQUESTS)} with 16 in flight per run, median of ${ROUNDS} rounds. The client (node:http, keep-alive, HMAC-signing every request, parsing every body) runs in a child process; both servers run in this process. The sandbox verifies the signature and timestamp window, checks the scope, spends rate-limit weight (a budget too large to bite) and sends its 8 extra headers; the bare server sends the same body (\`${bareBody}\`, ${Buffer.byteLength(bareBody)} bytes) with content-type and content-length only.`,
+      '',
+      table(['Server', 'requests/s', 'vs bare', 'server CPU µs/request', 'capacity vs bare'], rows),
+      '',
+      `"vs bare" is the paired ratio of requests/s; "capacity vs bare" compares the inverse of the server process's CPU time per request. The sandbox served ${fmt(requestsServed)} requests in this run, all answered 200.`,
+      '',
+      'Target: >= 0.7x of the bare node:http server.',
+    ].join('\n');
+    return { data: { rest: results }, markdown };
+  } finally {
+    client.stop();
+    await closeServer(bare);
+    await broker.close();
+  }
 }
 
 async function main(): Promise<void> {
   const ws = await wsSection();
   const rest = await restSection();
-  const markdown = ['## Sandbox broker', '', ...(rest ? [rest.markdown, ''] : []), ws.markdown].join('\n');
+  const markdown = ['## Sandbox broker', '', rest.markdown, '', ws.markdown].join('\n');
   writeResults('sandbox', { ws: ws.data, rest: rest?.data }, markdown);
 }
 

@@ -58,14 +58,14 @@ describe('options', () => {
   ])('%j is refused with a clear config.invalid error', async (options, message) => {
     const error = await rejection(options);
     expect(isKitError(error)).toBe(true);
-    expect((error as { code: string }).code).toBe('config.invalid');
+    expect((error as Error & { code?: string }).code).toBe('config.invalid');
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain('long-enough');
   });
 
   it('refuses an unknown option with config.unknown_key', async () => {
     const error = await rejection({ prot: 8080 });
-    expect((error as { code: string }).code).toBe('config.unknown_key');
+    expect((error as Error & { code?: string }).code).toBe('config.unknown_key');
     expect(error.message).toContain('"prot"');
   });
 

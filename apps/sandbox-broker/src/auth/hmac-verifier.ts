@@ -48,11 +48,9 @@ export function verifyHmac(
   if (signature === undefined || !SIGNATURE.test(signature)) {
     return fail('INVALID_SIGNATURE', 'X-Signature is missing or not 64 hex characters (HMAC-SHA256, hex)');
   }
+  // One update of the joined string: each update() is a call into C++, dearer than the concatenation.
   const expected = createHmac('sha256', entry.key)
-    .update(timestamp)
-    .update(request.method)
-    .update(request.target)
-    .update(request.body)
+    .update(timestamp + request.method + request.target + request.body)
     .digest();
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
     return fail(

@@ -8,6 +8,7 @@ import type { FaultPlan, HttpFaultPlanner } from './http-fault-plan';
 import { bodyFingerprint, type IdempotencyStore } from './idempotency-store';
 import { handleTokenRequest } from './oauth-token-route';
 import type { RateLimiter } from './rate-limiter';
+import { type PickedHeaders, pickHeaders } from './request-headers';
 import type { Reply, RouteContext } from './route-types';
 import type { RouteMatch, Router } from './router';
 import { SANDBOX_DRIFT } from './sandbox-drift';
@@ -50,8 +51,13 @@ function isReply(value: Reply | ApiError): value is Reply {
 }
 
 /** Reads the whole body (undefined when over the limit); bodiless requests answer at once. */
-function readBody(req: IncomingMessage, limit: number, done: (body: string | undefined) => void): void {
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+function readBody(
+  req: IncomingMessage,
+  headers: PickedHeaders,
+  limit: number,
+  done: (body: string | undefined) => void,
+): void {
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
     done('');
     return;
   }
@@ -306,6 +312,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
   const proceed = (
     req: IncomingMessage,
     res: ServerResponse,
+    picked: PickedHeaders,
     match: RouteMatch,
     path: string,
     rawQuery: string,
@@ -319,7 +326,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       const verdict = auth.verify({
         method: route.method,
         target: req.url!,
-        headers: req.headers as Record<string, string | undefined>,
+        headers: picked,
         body,
       });
       if (!verdict.ok) {
@@ -384,7 +391,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
         return;
       }
     }
-    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    const idempotencyKey = picked['idempotency-key'];
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
       sendError(
         res,
@@ -415,14 +422,17 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     const path = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     if (path.startsWith('/admin/')) {
-      readBody(req, maxBodyBytes, (body) => options.admin(req, res, path, body ?? ''));
+      readBody(req, pickHeaders(req.rawHeaders), maxBodyBytes, (body) =>
+        options.admin(req, res, path, body ?? ''),
+      );
       return;
     }
     ledger.countRequest();
     const requestId = `${idPrefix}${(++requestCounter).toString(36)}`;
     const method = req.method ?? 'GET';
+    const picked = pickHeaders(req.rawHeaders);
     if (path === '/oauth/token') {
-      readBody(req, maxBodyBytes, (body) => {
+      readBody(req, picked, maxBodyBytes, (body) => {
         const reply =
           body === undefined
             ? {
@@ -451,7 +461,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       sendError(res, error, requestId, found.kind === 'method_not_allowed' ? ['allow', found.allow] : NONE);
       return;
     }
-    readBody(req, maxBodyBytes, (body) => {
+    readBody(req, picked, maxBodyBytes, (body) => {
       if (body === undefined) {
         sendError(
           res,
@@ -461,7 +471,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
         );
         return;
       }
-      proceed(req, res, found.match, path, rawQuery, body, requestId);
+      proceed(req, res, picked, found.match, path, rawQuery, body, requestId);
     });
   }) as RequestHandler;
 
