@@ -127,6 +127,7 @@ export function createSampleBroker(
   // The time route is public: measuring the clock must not depend on a signature made with it.
   const publicRest = createRestClient({ baseUrl: restBase, retry, timeouts, errorMapper, logger });
   const auth = createAuth(settings, { ...opts, logger }, publicRest);
+  const uncertainAttempts = new Set<string>();
   const rest = createRestClient({
     baseUrl: restBase,
     auth,
@@ -143,8 +144,11 @@ export function createSampleBroker(
       onRequest: () => {
         stats.requests++;
       },
-      onRetry: () => {
+      onRetry: (event) => {
         stats.retries++;
+        const { outcome } = event.error;
+        if (event.idempotencyKey !== undefined && outcome !== 'not_sent' && outcome !== 'rejected')
+          uncertainAttempts.add(event.idempotencyKey);
       },
       onRateLimit: (event) => {
         if (event.waitedMs > 0) {
@@ -208,6 +212,8 @@ export function createSampleBroker(
       }
     });
     ws.on('error', (error) => events.emit('error', error));
+    // Still retrying, but failing every time: worth an error event, not only state noise.
+    ws.on('degraded', (degraded) => events.emit('error', degraded.error));
     return ws;
   };
 
@@ -223,6 +229,7 @@ export function createSampleBroker(
       initialDelayMs: settings.reconcileInitialDelayMs,
       maxDelayMs: settings.reconcileMaxDelayMs,
     },
+    uncertainAttempts,
     openStream,
   };
   const journal: IntentJournal | undefined =

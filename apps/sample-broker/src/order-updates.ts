@@ -17,11 +17,14 @@ export const CATCH_UP_PAGE_SIZE = 1000;
 /** Events the socket may hold for a slow consumer before it is paused. */
 export const ORDER_EVENT_BUFFER = 1024;
 
-/** The account's newest event seq (0 when it has none). */
+/**
+ * The account's newest event seq (0 when it has none). Asked with an `after` beyond any event: the
+ * page is then empty and `lastSeq` is the account's position (API.md, `GET /order-events`).
+ */
 async function latestSeq(ctx: AdapterContext, signal: AbortSignal): Promise<number> {
   const { data } = await ctx.rest.call(
     endpoints.getOrderEvents,
-    { query: { after: 0, limit: 1 } },
+    { query: { after: Number.MAX_SAFE_INTEGER, limit: 1 } },
     { signal },
   );
   return data.lastSeq;

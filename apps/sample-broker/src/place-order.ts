@@ -298,10 +298,12 @@ export function createOrderPlacer(ctx: AdapterContext, options: OrderPlacerOptio
         ));
       } catch (error) {
         const kit = isKitError(error) ? error : new KitError('internal.unexpected', { cause: error });
-        if (
+        // The error is the last attempt's; an earlier attempt may have created the order.
+        const earlierUncertain = ctx.uncertainAttempts.delete(intent.idempotencyKey);
+        const definite =
           kit.outcome === 'not_sent' ||
-          (kit.outcome === 'rejected' && kit.code !== 'client.idempotency_key_in_use')
-        ) {
+          (kit.outcome === 'rejected' && kit.code !== 'client.idempotency_key_in_use');
+        if (definite && !earlierUncertain) {
           await settle(intent, kit.outcome, { code: kit.code });
           throw withOrderContext(kit, clientOrderId);
         }
@@ -317,6 +319,7 @@ export function createOrderPlacer(ctx: AdapterContext, options: OrderPlacerOptio
         }
         return await resolveUnknown(intent, kit, request.signal);
       }
+      ctx.uncertainAttempts.delete(intent.idempotencyKey);
       ctx.stats.ordersPlaced++;
       await settle(intent, 'created', { order: placed });
       return { order: placed, reconciled: false };
