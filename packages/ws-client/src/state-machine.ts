@@ -26,7 +26,11 @@ export interface WsStateChange {
   readonly closeCode?: number;
   /** The close reason that caused it, if any. */
   readonly closeReason?: string;
-  /** When entering `backoff`: the delay before the next attempt, in milliseconds. */
+  /**
+   * When entering `backoff`: the delay before the next attempt, in milliseconds. After an auth
+   * rejection the attempt also waits for the strategy's `onUnauthorized` (up to `authTimeoutMs`),
+   * so it can start later than this.
+   */
   readonly nextDelayMs?: number;
   /** The classified error behind it, if any (always set on `failed`). */
   readonly error?: KitError;
