@@ -73,7 +73,7 @@ export async function doctorCommand(context: CommandContext): Promise<number> {
       ...(loaded.ok ? {} : { configProblems: loaded.problems }),
       configSummary:
         target && credentials
-          ? `${target.kind === 'embedded' ? 'embedded sandbox' : 'target'}, ${describeCredentials(credentials)}`
+          ? `${target.kind === 'embedded' ? 'embedded sandbox' : '--target'}, ${describeCredentials(credentials)}`
           : '',
       configDetails,
       ...(target === undefined ? {} : { target }),

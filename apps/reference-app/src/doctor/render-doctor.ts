@@ -30,12 +30,8 @@ export function renderCheck(result: CheckResult, styles: Styles, columns: number
   ];
   const mark = colour(MARKS[result.status]);
   const title = result.title.padEnd(TITLE_WIDTH);
-  const took =
-    result.durationMs === undefined || result.status === 'skip'
-      ? ''
-      : styles.dim(`  ${formatMs(result.durationMs)}`);
   const summary = result.status === 'skip' ? styles.dim(result.summary) : result.summary;
-  const lines = [` ${mark} ${result.status === 'skip' ? styles.dim(title) : title} ${summary}${took}`];
+  const lines = [` ${mark} ${result.status === 'skip' ? styles.dim(title) : title} ${summary}`];
   const width = Math.max(40, Math.min(columns, 110) - 12);
   for (const detail of result.details ?? []) {
     for (const part of detail.split('\n')) lines.push(styles.dim(`      ${part}`));

@@ -60,8 +60,8 @@ export interface SessionResult {
     readonly source: 'ledger' | 'orders';
     readonly clientOrderIds: readonly string[];
   };
-  /** Unknown outcomes still open after the final reconcile. */
-  readonly unresolved: number;
+  /** What the final `reconcile()` settled: found at the broker, never created, still undecided. */
+  readonly reconciled: { readonly found: number; readonly notFound: number; readonly unresolved: number };
   /** Steps of the script that ran, with a note when one could not. */
   readonly steps: ReadonlyArray<{ readonly label: string; readonly note?: string }>;
   /** Fatal problems that ended a stream or a step early. */
@@ -238,6 +238,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   const settleAt = startedAt + SETTLE_AT * options.durationMs;
   const resting: string[] = [];
   let sequence = 0;
+  let held = 0;
   while (!stop.signal.aborted && now() < settleAt) {
     sequence += 1;
     const clientOrderId = `kit${runId}_${sequence}`;
@@ -245,7 +246,8 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     try {
       const market = random() < 0.3;
       const quote = latestQuote ?? (await broker.getQuote(symbol, { signal: stop.signal }));
-      const side = market && random() < 0.5 ? 'sell' : 'buy';
+      // Sell only what this session bought: the account's other positions are not ours to move.
+      const side = market && held > 0 && random() < 0.5 ? 'sell' : 'buy';
       const result = await broker.placeOrder(
         market
           ? { symbol, side, type: 'market', quantity: '1', clientOrderId, signal: stop.signal }
@@ -260,6 +262,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
             },
       );
       state.orders.placed += 1;
+      if (market) held += side === 'buy' ? 1 : -1;
       if (result.reconciled) {
         state.orders.reconciled += 1;
         note(state, `order ${clientOrderId}: unknown outcome, found by client order id`, now());
@@ -291,11 +294,12 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   } catch (error) {
     problems.push(`could not turn faults off: ${String(error)}`);
   }
-  let unresolved = 0;
+  const reconciled = { found: 0, notFound: 0, unresolved: 0 };
   try {
     const report = await broker.reconcile();
-    unresolved = report.unresolved;
-    state.orders.reconciled += report.found;
+    reconciled.found = report.found;
+    reconciled.notFound = report.notFound;
+    reconciled.unresolved = report.unresolved;
   } catch (error) {
     record(error, 'reconcile');
   }
@@ -329,6 +333,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
 
   streamsStop.abort();
   await Promise.all(streams);
+  state.finishedAt = now();
   for (const off of unsubscribe) off();
   options.signal.removeEventListener('abort', onAbort);
   return {
@@ -343,7 +348,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     book,
     events,
     duplicates,
-    unresolved,
+    reconciled,
     steps,
     problems,
   };

@@ -5,6 +5,8 @@ export interface SessionState {
   readonly durationMs: number;
   /** The scripted step in force. */
   step: string;
+  /** Set when the session (checks included) has finished. */
+  finishedAt?: number;
   /** Stream states by stream (`quotes`, `book:AAPL`, `orders`). */
   readonly streams: Map<string, string>;
   messages: { quotes: number; book: number; orders: number };

@@ -19,7 +19,11 @@ function connection(state: SessionState, styles: Styles): string {
 }
 
 function elapsed(state: SessionState, now: number): string {
-  return `${formatMs(Math.min(now - state.startedAt, state.durationMs * 2))} / ${formatMs(state.durationMs)}`;
+  const spent = now - state.startedAt;
+  // Past the session's length the final checks are running: say so rather than show 12 s / 8 s.
+  return spent <= state.durationMs
+    ? `${formatMs(spent)} / ${formatMs(state.durationMs)}`
+    : `${formatMs(state.durationMs)} + checks`;
 }
 
 /** The live block on a TTY: a few short lines, redrawn in place. */
@@ -27,7 +31,9 @@ export function statusBlock(state: SessionState, stats: AdapterStats, styles: St
   const rate = messagesPerSecond(state, now);
   const o = state.orders;
   return [
-    `${styles.bold('running')} ${elapsed(state, now)}  ${styles.cyan(state.step)}`,
+    state.finishedAt === undefined
+      ? `${styles.bold('running')} ${elapsed(state, now)}  ${styles.cyan(state.step)}`
+      : `${styles.bold('finished')} in ${formatMs(state.finishedAt - state.startedAt)}`,
     `  streams   ${connection(state, styles)}`,
     `  messages  ${formatCount(rate)}/s  (quotes ${formatCount(state.messages.quotes)}, book ${formatCount(state.messages.book)}, orders ${formatCount(state.messages.orders)})`,
     `  rest      ${formatCount(stats.requests)} requests, ${formatCount(stats.retries)} retries, ${formatCount(stats.rateLimitWaits)} rate-limit waits (${formatMs(stats.rateLimitWaitMs)})`,

@@ -36,7 +36,8 @@ export interface SessionSummary {
     readonly reconciled: number;
     readonly unknown: number;
     readonly rejected: number;
-    readonly unresolvedAfterReconcile: number;
+    /** The final reconcile(): unknown outcomes found at the broker, never created, still undecided. */
+    readonly finalReconcile: SessionResult['reconciled'];
   };
   readonly duplicateOrders: number;
   readonly duplicateSource: 'ledger' | 'orders';
@@ -97,7 +98,7 @@ export function buildSummary(
       reconciled: Math.max(stats.ordersReconciled, state.orders.reconciled),
       unknown: state.orders.unknown,
       rejected: state.orders.rejected,
-      unresolvedAfterReconcile: result.unresolved,
+      finalReconcile: result.reconciled,
     },
     duplicateOrders: result.duplicates.count,
     duplicateSource: result.duplicates.source,
@@ -119,7 +120,7 @@ export function buildSummary(
   };
 }
 
-function list(record: Readonly<Record<string, number>>, max = 6): string {
+function list(record: Readonly<Record<string, number>>, max = 4): string {
   const entries = Object.entries(record);
   if (entries.length === 0) return 'none';
   const shown = entries.slice(0, max).map(([code, count]) => `${code} ${count}`);
@@ -153,7 +154,12 @@ export function renderSummary(summary: SessionSummary, styles: Styles): string[]
     [
       'orders reconciled',
       formatCount(o.reconciled),
-      `${o.unknown} left unknown, ${o.unresolvedAfterReconcile} unresolved after reconcile()`,
+      'unknown outcomes found by client order id, never placed again',
+    ],
+    [
+      'left unknown',
+      formatCount(o.unknown),
+      `final reconcile(): ${o.finalReconcile.found} found, ${o.finalReconcile.notFound} never created, ${o.finalReconcile.unresolved} unresolved`,
     ],
     [
       styles.bold('duplicate orders'),
