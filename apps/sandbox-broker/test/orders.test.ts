@@ -327,6 +327,9 @@ describe('client order ids, pagination and order events', () => {
       const caughtUp = (await s('/v1/order-events?after=6')).json;
       expect(caughtUp).toEqual({ data: [], lastSeq: 6, hasMore: false });
       expect((await s('/v1/order-events?after=-1')).json.error.code).toBe('INVALID_REQUEST');
+      // The largest safe integer has 16 digits and is a valid cursor.
+      const far = (await s(`/v1/order-events?after=${Number.MAX_SAFE_INTEGER}`)).json;
+      expect(far).toEqual({ data: [], lastSeq: 6, hasMore: false });
     } finally {
       await fresh.close();
     }

@@ -28,7 +28,7 @@ export function readInteger(
 ): number | ApiError {
   const text = values.get(name);
   if (text === undefined) return fallback;
-  if (!/^\d{1,15}$/.test(text) || Number(text) < min || Number(text) > max) {
+  if (!/^\d{1,16}$/.test(text) || Number(text) < min || Number(text) > max) {
     return apiError(400, 'INVALID_REQUEST', `${name} must be an integer from ${min} to ${max}`);
   }
   return Number(text);
