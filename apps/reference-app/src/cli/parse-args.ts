@@ -84,9 +84,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const values: Record<string, string | boolean> = {};
   const problems: UsageProblem[] = [];
   const known = new Map(command.options.map((option) => [option.name, option]));
+  // `--bundel out.json`: the value of a misspelt option is not a second mistake.
+  const swallowed = new Set<number>();
   for (const token of tokens ?? []) {
     if (token.kind === 'option-terminator') continue;
     if (token.kind === 'positional') {
+      if (swallowed.has(token.index)) continue;
       problems.push({
         message: `unexpected argument "${token.value}"`,
         hint: `\`kit ${command.name}\` takes options only; see \`kit ${command.name} --help\`.`,
@@ -96,6 +99,15 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     const spec = known.get(token.name);
     if (!spec) {
       problems.push(unknownOption(command, token.rawName, token.name));
+      const meant = COMMANDS.flatMap((other) => other.options).find(
+        (option) =>
+          option.name ===
+          (closestMatch(
+            token.name,
+            command.options.map((o) => o.name),
+          ) ?? token.name),
+      );
+      if (meant?.type === 'string' && token.value === undefined) swallowed.add(token.index + 1);
       continue;
     }
     if (spec.type === 'boolean') {

@@ -14,8 +14,10 @@ export interface BookSnapshot {
 
 /** What the session checks the adapter against, read straight from the API (not through the adapter). */
 export interface GroundTruth {
-  /** Every order event of the account, oldest first. */
-  orderEvents(): Promise<OrderEvent[]>;
+  /** Every order event of the account with `seq > afterSeq`, oldest first. */
+  orderEvents(afterSeq?: number): Promise<OrderEvent[]>;
+  /** The account's newest order event seq (0 when it has none). */
+  latestSeq(): Promise<number>;
   /** A fresh book snapshot. */
   bookSnapshot(symbol: string, depth: number): Promise<BookSnapshot>;
 }
@@ -43,9 +45,16 @@ export function createGroundTruth(target: ApiTarget, logger: Logger): GroundTrut
     retry: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 1_000 },
   });
   return {
-    async orderEvents() {
+    async latestSeq() {
+      // An `after` beyond every event gives an empty page whose lastSeq is the account's newest.
+      const { data } = await client.get('/order-events', {
+        query: { after: Number.MAX_SAFE_INTEGER, limit: 1 },
+      });
+      return (data as { lastSeq?: number }).lastSeq ?? 0;
+    },
+    async orderEvents(afterSeq = 0) {
       const events: OrderEvent[] = [];
-      let after = 0;
+      let after = afterSeq;
       for (let page = 0; page < 1_000; page++) {
         const { data } = await client.get('/order-events', { query: { after, limit: 1000 } });
         const body = data as { data?: OrderEvent[]; lastSeq?: number; hasMore?: boolean };

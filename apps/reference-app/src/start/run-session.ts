@@ -106,7 +106,8 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   options.onState?.(state);
   const now = () => performance.now();
   const random = mulberry32(options.seed);
-  const runId = options.seed.toString(36);
+  // Client order ids of this run: the seed plus the start time, so two runs on one account never share one.
+  const runId = `${options.seed.toString(36)}${Date.now().toString(36).slice(-5)}`;
   const problems: string[] = [];
   const steps: Array<{ label: string; note?: string }> = [];
   const stop = new AbortController();
@@ -173,7 +174,13 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     record(error, 'positions');
   }
 
-  // --- streams ---
+  // --- streams: order updates from the account's position now, so every event of ours is expected ---
+  let startSeq = 0;
+  try {
+    startSeq = await options.groundTruth.latestSeq();
+  } catch (error) {
+    record(error, 'order event position');
+  }
   let latestQuote: Quote | undefined;
   const views = new Map<number, OrderBookView>();
   let latestView: OrderBookView | undefined;
@@ -207,10 +214,14 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
         countMessage(state, 'book', now());
       },
     ),
-    consume('orders', broker.streamOrderUpdates({ signal: streamsStop.signal }), (event: OrderEvent) => {
-      eventSeqs.set(event.seq, (eventSeqs.get(event.seq) ?? 0) + 1);
-      countMessage(state, 'orders', now());
-    }),
+    consume(
+      'orders',
+      broker.streamOrderUpdates({ afterSeq: startSeq, signal: streamsStop.signal }),
+      (event: OrderEvent) => {
+        eventSeqs.set(event.seq, (eventSeqs.get(event.seq) ?? 0) + 1);
+        countMessage(state, 'orders', now());
+      },
+    ),
   ];
 
   // --- the script ---
@@ -321,7 +332,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     return true;
   };
 
-  const events = await checkEvents(options.groundTruth, runId, eventSeqs, waitFor, problems);
+  const events = await checkEvents(options.groundTruth, startSeq, runId, eventSeqs, waitFor, problems);
   const book = await checkBook(options.groundTruth, symbol, views, () => latestView, waitFor, problems);
   const ledger = await admin.ledger().catch(() => undefined);
   const duplicates = ledger
@@ -356,6 +367,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
 
 async function checkEvents(
   truth: GroundTruth,
+  startSeq: number,
   runId: string,
   received: ReadonlyMap<number, number>,
   waitFor: (predicate: () => boolean, timeoutMs: number) => Promise<boolean>,
@@ -363,7 +375,9 @@ async function checkEvents(
 ): Promise<EventCheck> {
   let expected: OrderEvent[];
   try {
-    expected = (await truth.orderEvents()).filter((event) => event.clientOrderId.startsWith(`kit${runId}_`));
+    expected = (await truth.orderEvents(startSeq)).filter((event) =>
+      event.clientOrderId.startsWith(`kit${runId}_`),
+    );
   } catch (error) {
     problems.push(`could not read the order events: ${isKitError(error) ? error.code : String(error)}`);
     return { expected: 0, received: received.size, lost: [], duplicates: 0 };
