@@ -78,7 +78,8 @@ describe('as a user sees it in a terminal (tmux)', () => {
       /^kit start {2}embedded sandbox http:\/\/127\.0\.0\.1:\d+ {2}profile harsh {2}seed 21 {2}7\.0 s$/,
     );
     // Redrawn in place: the block's lines appear once, not once per redraw.
-    expect(lines.filter((line) => line.startsWith('running '))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith('running '))).toHaveLength(0);
+    expect(lines.filter((line) => /^finished in \d+\.\d s$/.test(line))).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith('  streams '))).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith('  rest '))).toHaveLength(1);
     expect(screen).toMatch(/^Summary$/m);
