@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,10 +49,8 @@ async function screenOf(
 }
 
 let broker: SandboxBroker;
-let dir: string;
 beforeAll(async () => {
   broker = await startSandboxBroker({ port: 0, seed: 9 });
-  dir = await mkdtemp(join(tmpdir(), 'kit-tmux-'));
 });
 afterAll(async () => {
   await broker.close();
@@ -61,7 +59,8 @@ afterAll(async () => {
 
 describe('as a user sees it in a terminal (tmux)', () => {
   it('start redraws one status block in place and ends with the summary', async () => {
-    const logFile = join(dir, 'start.log');
+    // No --log-file: on a terminal the JSON logs go to a file the header names, not over the display.
+    const logFile = join(tmpdir(), 'kit-start-21.log');
     const { screen, code } = await screenOf('start', [
       'start',
       '--profile',
@@ -70,8 +69,6 @@ describe('as a user sees it in a terminal (tmux)', () => {
       '7s',
       '--seed',
       '21',
-      '--log-file',
-      logFile,
     ]);
     const lines = screen.split('\n');
     expect(lines[0]).toMatch(
@@ -88,6 +85,7 @@ describe('as a user sees it in a terminal (tmux)', () => {
     expect(screen).toContain(' ✔ no duplicate order');
     expect(screen).toContain(' ✔ book equal to a fresh snapshot');
     expect(screen).not.toContain('"level"');
+    expect(screen).toContain(`logs (warn+) to ${logFile}`);
     const log = await readFile(logFile, 'utf8');
     for (const line of log.trim().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
     expect(code).toBe(0);

@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isConfigError } from '@kit/config';
 import type { LogLevel } from '@kit/logger';
 import { createSampleBroker, type SampleBroker, sampleBrokerConfig } from '@kit/sample-broker';
@@ -57,9 +59,18 @@ export async function startCommand(context: CommandContext): Promise<number> {
   const config = loaded.config;
   const seed = config.seed ?? randomInt(1, 1_000_000);
   let display: LiveDisplay | undefined;
+  // On a terminal the live block is the output: JSON lines scrolling above it would bury it, so
+  // unless a file or a level was asked for they go to a file named in the header. Piped (CI), they
+  // go to stderr as usual.
+  const askedLevel = typeof values['log-level'] === 'string' || context.env.KIT_LOG_LEVEL !== undefined;
+  const logFile =
+    config.logFile ??
+    (terminal.isTTY && terminal.errIsTTY && !json && !askedLevel
+      ? join(tmpdir(), `kit-start-${seed}.log`)
+      : undefined);
   const log = createAppLogger({
     level: config.logLevel as LogLevel,
-    ...(config.logFile === undefined ? {} : { file: config.logFile }),
+    ...(logFile === undefined ? {} : { file: logFile }),
     writeStderr: (line) => (display ? display.log(line) : terminal.err(`${line}\n`)),
   });
 

@@ -120,11 +120,20 @@ export function buildSummary(
   };
 }
 
-function list(record: Readonly<Record<string, number>>, max = 4): string {
+function list(record: Readonly<Record<string, number>>, maxChars = 72): string {
   const entries = Object.entries(record);
   if (entries.length === 0) return 'none';
-  const shown = entries.slice(0, max).map(([code, count]) => `${code} ${count}`);
-  return entries.length > max ? `${shown.join(', ')}, +${entries.length - max} more` : shown.join(', ');
+  // As many as fit on one line of a 120-column terminal; --json has them all.
+  let text = '';
+  let shown = 0;
+  for (const [code, count] of entries) {
+    const next = `${text === '' ? '' : `${text}, `}${code} ${count}`;
+    const more = entries.length - shown - 1 > 0 ? `, +${entries.length - shown - 1} more` : '';
+    if (shown > 0 && next.length + more.length > maxChars) break;
+    text = next;
+    shown += 1;
+  }
+  return shown < entries.length ? `${text}, +${entries.length - shown} more` : text;
 }
 
 /** The summary table and the invariant lines, as printed. */
