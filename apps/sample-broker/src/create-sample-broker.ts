@@ -12,7 +12,7 @@ import { sampleBrokerConfig } from './config';
 import { endpoints } from './endpoints';
 import { createSampleBrokerErrorMapper } from './error-map';
 import { type IntentJournal, openIntentJournal } from './intent-journal';
-import { streamOrderBook } from './order-book';
+import { SNAPSHOT_DEPTH, streamOrderBook } from './order-book';
 import { streamOrderUpdates } from './order-updates';
 import { createOrderPlacer, findOrderByClientId } from './place-order';
 import { streamQuotes } from './quotes';
@@ -345,6 +345,23 @@ export function createSampleBroker(
         validateSymbol(symbol, 'getQuote');
         return (
           await rest.call(endpoints.getQuote, { params: { symbol } }, { signal: signalOf(callOptions) })
+        ).data;
+      }),
+    getOrderBook: (symbol, bookOptions) =>
+      surface(async () => {
+        validateSymbol(symbol, 'getOrderBook');
+        const depth = validateInteger(bookOptions?.depth, SNAPSHOT_DEPTH, {
+          min: 1,
+          max: SNAPSHOT_DEPTH,
+          where: 'getOrderBook',
+          field: 'depth',
+        });
+        return (
+          await rest.call(
+            endpoints.getBook,
+            { params: { symbol }, query: { depth } },
+            { signal: bookOptions?.signal },
+          )
         ).data;
       }),
     placeOrder: (request) => surface(() => placer.place(request)),

@@ -25,6 +25,8 @@ export type {
   GapEvent,
   ListOrdersParams,
   Order,
+  OrderBookSnapshot,
+  OrderBookSnapshotOptions,
   OrderBookStreamOptions,
   OrderBookView,
   OrderEvent,

@@ -24,6 +24,8 @@ import { validateInteger, validateSymbol } from './validate-arguments';
 export const SNAPSHOT_DEPTH = 50;
 /** Default levels per side in a view. */
 export const DEFAULT_BOOK_DEPTH = 10;
+/** Fresh snapshots fetched at once, in a row, when the buffer cannot be joined to the last one. */
+export const MAX_IMMEDIATE_RESNAPSHOTS = 3;
 /** Diffs buffered while a snapshot is fetched; beyond it the oldest go (the snapshot covers them). */
 export const MAX_BUFFERED_DIFFS = 10_000;
 
@@ -54,6 +56,8 @@ export function streamOrderBook(
   // Defined while (re)syncing: diffs wait here until the snapshot is in.
   let buffer: BookDiffMessage[] | undefined = [];
   let syncReason: ResyncEvent['reason'] = 'initial';
+  // Whether a book was ever installed: every sync after the first is a resync.
+  let synced = false;
 
   const publish = (state: BookState, resynced: boolean): void => {
     const { bids, asks } = state.levels();
@@ -120,12 +124,16 @@ export function streamOrderBook(
     if (syncing) return;
     syncing = true;
     const delays = createBackoff({ ...ctx.loopBackoff, random: ctx.random });
-    let attempt = 0;
+    // Backoff only after failed fetches. A buffer the snapshot cannot be joined to (a hole, a bad
+    // checksum in it) calls for a fresh snapshot at once: waiting would only buffer more diffs and
+    // make another hole likelier. After a few such rounds in a row, back off anyway.
+    let failedFetches = 0;
+    let badBuffers = 0;
     try {
       while (!lifetime.signal.aborted) {
-        // Back off between attempts: a failing snapshot route or a feed that keeps outrunning the
-        // snapshot must not turn into a tight request loop.
-        if (attempt++ > 0) await sleep(delays.next(), lifetime.signal).catch(() => undefined);
+        if (failedFetches > 0 || badBuffers > MAX_IMMEDIATE_RESNAPSHOTS) {
+          await sleep(delays.next(), lifetime.signal).catch(() => undefined);
+        }
         if (lifetime.signal.aborted) return;
         let snapshot: v.InferOutput<typeof endpoints.getBook.response>;
         try {
@@ -137,6 +145,7 @@ export function streamOrderBook(
           ));
         } catch (error) {
           if (lifetime.signal.aborted) return;
+          failedFetches++;
           const kit = isKitError(error) ? error : new KitError('internal.unexpected', { cause: error });
           ctx.events.emit('error', kit);
           // A symbol the broker does not list will not appear by waiting.
@@ -147,9 +156,11 @@ export function streamOrderBook(
           }
           continue;
         }
+        failedFetches = 0;
         // Everything from here to the end of the replay is synchronous: no diff can slip in between.
         const state = new BookState(snapshot);
         if (state.checksum() !== snapshot.checksum) {
+          badBuffers++;
           ctx.stats.checksumMismatches++;
           ctx.events.emit('checksum_mismatch', {
             symbol,
@@ -167,7 +178,12 @@ export function streamOrderBook(
           const diff = pending[next] as BookDiffMessage;
           if (diff.seq <= state.seq) continue; // a duplicate in the buffer
           if (diff.seq !== state.seq + 1) {
-            // The snapshot is older than the buffered stream's start, or the buffer has a hole.
+            // A hole in the buffered stream (or a snapshot older than the buffer's start: no gap
+            // in the stream, the snapshot just came from behind).
+            if (state.seq > snapshot.seq) {
+              ctx.stats.gaps++;
+              ctx.events.emit('gap', { stream: 'book', symbol, expected: state.seq + 1, received: diff.seq });
+            }
             problem = 'gap';
             break;
           }
@@ -178,13 +194,14 @@ export function streamOrderBook(
           }
         }
         if (problem !== undefined) {
+          badBuffers++;
           buffer = pending.slice(next);
-          syncReason = problem;
           continue;
         }
         book = state;
         buffer = undefined;
-        if (syncReason !== 'initial') ctx.stats.resyncs++;
+        if (synced) ctx.stats.resyncs++;
+        synced = true;
         ctx.events.emit('resync', { symbol, reason: syncReason, seq: state.seq });
         ctx.events.emit('state', { stream: 'book', symbol, state: 'resynced', reason: syncReason });
         publish(state, true);

@@ -100,6 +100,34 @@ export interface OrderBookView {
   readonly resynced: boolean;
 }
 
+/** An order-book snapshot as `GET /book` returns it. */
+export interface OrderBookSnapshot {
+  /** Instrument symbol. */
+  readonly symbol: string;
+  /** The book's sequence number at the snapshot. */
+  readonly seq: number;
+  /** Bids, best first. */
+  readonly bids: readonly BookLevel[];
+  /** Asks, best first. */
+  readonly asks: readonly BookLevel[];
+  /** The broker's CRC32 of the top 10 levels (API.md, "Book checksum"). */
+  readonly checksum: number;
+}
+
+/** Options of `getOrderBook`. */
+export interface OrderBookSnapshotOptions {
+  /**
+   * Levels per side (1-50).
+   * @default 50
+   */
+  readonly depth?: number;
+  /**
+   * Aborts the call.
+   * @default undefined (none)
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** The kinds of order event the broker emits. */
 export type OrderEventType = 'accepted' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';
 
@@ -404,6 +432,8 @@ export interface SampleBroker {
   getOrderByClientId(clientOrderId: string, options?: CallSignalOptions): Promise<Order | undefined>;
   /** Reads a quote. */
   getQuote(symbol: string, options?: CallSignalOptions): Promise<Quote>;
+  /** Reads an order-book snapshot over REST (what `streamOrderBook` starts from). */
+  getOrderBook(symbol: string, options?: OrderBookSnapshotOptions): Promise<OrderBookSnapshot>;
   /**
    * Places an order exactly once. Rejects with a `KitError`: a rejection (a `client.*` code, outcome
    * `rejected`) or outcome `unknown` with `details.clientOrderId` (settle it later with `reconcile()`).
