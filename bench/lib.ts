@@ -2,6 +2,7 @@
 // results writer. Benchmarks compare against a bare baseline in the same process; no absolute
 // timing is ever asserted.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** The p-th percentile (0-100) of already-collected samples. */
@@ -62,6 +63,20 @@ export async function drive(
   };
 }
 
+/**
+ * What the figures were measured on: the CPU, the cores, and the load average when the results were
+ * written (the machine is shared, so the load says how much the other work may have weighed).
+ */
+export function machine(): { cpu: string; cores: number; memoryGb: number; loadAverage: number[] } {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  };
+}
+
 /** Writes `bench/results/<name>.json` and `.md` (the markdown is what the docs show). */
 export function writeResults(name: string, data: unknown, markdown: string): void {
   const dir = new URL('./results/', import.meta.url).pathname;
@@ -70,11 +85,12 @@ export function writeResults(name: string, data: unknown, markdown: string): voi
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString(),
+    machine: machine(),
   };
   writeFileSync(`${dir}${name}.json`, `${JSON.stringify({ ...stamp, data }, null, 2)}\n`);
   writeFileSync(
     `${dir}${name}.md`,
-    `${markdown.trim()}\n\n_Node ${stamp.node}, ${stamp.platform}, ${stamp.date}_\n`,
+    `${markdown.trim()}\n\n_Node ${stamp.node}, ${stamp.platform}, ${stamp.machine.cores} x ${stamp.machine.cpu}, load average ${stamp.machine.loadAverage.join(' / ')} (1 / 5 / 15 min), ${stamp.date}_\n`,
   );
   console.log(markdown);
 }
