@@ -66,8 +66,15 @@ export async function checkTcp(url: URL, address: ResolvedAddress, timeoutMs: nu
   const port = portOf(url);
   const where = `${address.family === 6 ? `[${address.address}]` : address.address}:${port}`;
   try {
-    const connectMs = await probeTcp(address, port, timeoutMs);
-    return { status: 'pass', summary: `${where} in ${formatMs(connectMs)}`, timings: { connectMs } };
+    // Best of three, like ping: one connect can include a pause of this process's own event loop.
+    const samples = [await probeTcp(address, port, timeoutMs)];
+    for (let index = 0; index < 2; index++) samples.push(await probeTcp(address, port, timeoutMs));
+    const connectMs = Math.min(...samples);
+    return {
+      status: 'pass',
+      summary: `${where} in ${formatMs(connectMs)} (best of 3)`,
+      timings: { connectMs },
+    };
   } catch (error) {
     const kit = classifyError(error, { url: url.toString() });
     const hints: Partial<Record<ErrorCode, string>> = {
