@@ -2,6 +2,7 @@ import { defaultSink, isInteractiveTerminal } from './default-sink';
 import { LEVEL_SEVERITY, LOG_FORMAT_ENV, LOG_LEVEL_ENV, LOG_LEVELS, parseLogLevel } from './log-level';
 import type { LogFormat, LogRecord, LogSink } from './log-record';
 import type { LogFields, Logger, LogLevel } from './logger-types';
+import { activeSpanIds } from './otel';
 import { createRedactor, type RedactOptions, UNREADABLE } from './redact';
 import { readEnv } from './runtime';
 import { createTslogWriter } from './tslog-writer';
@@ -168,13 +169,20 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
             fields === undefined
               ? boundCopy
               : { ...boundCopy, ...asFields(redactor.value(asFields(fields))) };
-          write({
+          const record: LogRecord = {
             time: new Date(now()).toISOString(),
             level,
             name: options.name,
             msg: redactor.string(typeof message === 'string' ? message : String(redactor.value(message))),
             fields: merged,
-          });
+          };
+          // Trace correlation: one property read when no OpenTelemetry is registered.
+          const span = activeSpanIds();
+          if (span !== undefined) {
+            record.trace_id = span.traceId;
+            record.span_id = span.spanId;
+          }
+          write(record);
         } catch {
           // Only reachable through a hostile value (a Proxy that throws on spread, a clock that
           // throws); dropping that one line beats crashing the caller.

@@ -12,6 +12,13 @@ export interface LogRecord {
   msg: string;
   /** The logger's bound fields merged with the call's fields, already redacted (JSON-safe). */
   fields: LogFields;
+  /**
+   * The trace id (32 hex digits) of the OpenTelemetry span active when the line was logged, so logs
+   * and traces can be joined; absent when no span is active (or no OpenTelemetry is registered).
+   */
+  trace_id?: string;
+  /** The span id (16 hex digits) of that span; present exactly when `trace_id` is. */
+  span_id?: string;
 }
 
 /** Receives every emitted line (already redacted and formatted) and its record. */

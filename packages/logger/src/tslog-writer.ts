@@ -56,13 +56,16 @@ export function createTslogWriter(options: TslogWriterOptions): (record: LogReco
         },
       }),
       addPlaceholders: (_meta, placeholders) => {
-        placeholders.nameWithDelimiterPrefix = options.name === undefined ? '' : ` [${options.name}]`;
+        // tslog accepts only its own placeholders, so the trace ids ride on the name's.
+        const trace =
+          current?.trace_id === undefined ? '' : ` trace_id=${current.trace_id} span_id=${current.span_id}`;
+        placeholders.nameWithDelimiterPrefix = `${options.name === undefined ? '' : ` [${options.name}]`}${trace}`;
         placeholders.logLevelName = String(placeholders.logLevelName ?? '').padEnd(5);
       },
       transportJSON: () => {
         if (current === undefined) return;
-        const { time, level, name, msg, fields } = current;
-        emit(JSON.stringify({ time, level, name, msg, fields }));
+        const { time, level, name, msg, fields, trace_id, span_id } = current;
+        emit(JSON.stringify({ time, level, name, msg, fields, trace_id, span_id }));
       },
     },
   });
