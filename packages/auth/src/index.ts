@@ -25,6 +25,12 @@ export {
   DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS,
   oauth2ClientCredentials,
 } from './oauth2-client-credentials';
+export type {
+  OAuth2TokenCache,
+  OAuth2TokenCacheRequest,
+  ObtainedOAuth2Token,
+  SharedOAuth2Token,
+} from './oauth2-token-cache';
 export type { FetchLike } from './oauth2-token-request';
 export { encodeQueryComponent, formatQuery } from './query-string';
 export { assertSecureTransport, isLoopbackHost } from './secure-transport';

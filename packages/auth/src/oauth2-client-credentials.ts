@@ -4,6 +4,12 @@ import { type AuthClock, raceAbort, systemClock, throwIfAborted } from './auth-c
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
 import {
+  defaultTokenCacheKey,
+  type OAuth2TokenCache,
+  type ObtainedOAuth2Token,
+  type SharedOAuth2Token,
+} from './oauth2-token-cache';
+import {
   basicAuthorization,
   type FetchLike,
   requestToken,
@@ -92,6 +98,19 @@ export interface OAuth2ClientCredentialsOptions {
   requestTimeoutMs?: number;
   /** Retries for the token endpoint. @default DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS.retry */
   retry?: OAuth2TokenRetryOptions;
+  /**
+   * A token cache shared between processes (`createRedisTokenCache()` from `@kit/auth/redis`):
+   * processes starting together make one token request, a refresh is made by one process while the
+   * others keep using the current token, and while the cache is unreachable each process fetches
+   * its own. Without one, the token is cached in this strategy only. @default undefined
+   */
+  tokenCache?: OAuth2TokenCache;
+  /**
+   * The name the token is shared under in `tokenCache` (1-128 of `A-Z a-z 0-9 _ . : -`). Strategies
+   * with the same key share one token, so give different clients different keys.
+   * @default a SHA-256 of tokenUrl, clientId, scope, audience and extraParams (never the secret)
+   */
+  tokenCacheKey?: string;
 }
 
 /** Defaults for {@link OAuth2ClientCredentialsOptions}. */
@@ -126,6 +145,29 @@ function joinScope(scope: string | readonly string[] | undefined): string | unde
   if (scope === undefined) return undefined;
   const joined = typeof scope === 'string' ? scope.trim() : scope.join(' ');
   return joined === '' ? undefined : joined;
+}
+
+const TOKEN_CACHE_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+function checkTokenCache(options: OAuth2ClientCredentialsOptions): OAuth2TokenCache | undefined {
+  const cache = options.tokenCache;
+  if (cache !== undefined) {
+    const shape = cache as Partial<OAuth2TokenCache> | null;
+    if (typeof shape?.obtain !== 'function' || typeof shape.invalidate !== 'function') {
+      throw new KitError('client.invalid_argument', {
+        message: '`tokenCache` must have obtain() and invalidate() methods',
+        hint: 'Pass createRedisTokenCache() from @kit/auth/redis, or leave tokenCache out.',
+      });
+    }
+  }
+  const key = options.tokenCacheKey;
+  if (key !== undefined && (typeof key !== 'string' || !TOKEN_CACHE_KEY.test(key))) {
+    throw new KitError('client.invalid_argument', {
+      message: '`tokenCacheKey` must be 1-128 characters of A-Z a-z 0-9 _ . : -',
+      hint: 'Use a plain name such as "broker-api:orders", or leave it out for a key derived from the client.',
+    });
+  }
+  return cache;
 }
 
 function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointConfig & {
@@ -225,28 +267,65 @@ export function oauth2ClientCredentials(
   let invalidatedBy401 = false;
   let backgroundPausedUntil = Number.NEGATIVE_INFINITY;
 
-  const cache = (result: TokenResult, afterUnauthorized: boolean): CachedToken => {
-    if (result.refreshToken) refreshToken = result.refreshToken;
-    if (result.expiresInMs === undefined) {
+  const tokenCache = checkTokenCache(options);
+  let cacheKey: Promise<string> | undefined;
+  const tokenCacheKey = (): Promise<string> => {
+    cacheKey ??= options.tokenCacheKey
+      ? Promise.resolve(options.tokenCacheKey)
+      : defaultTokenCacheKey({
+          tokenUrl: config.tokenUrl,
+          clientId: config.clientId,
+          scope: config.scope,
+          audience: config.audience,
+          extraParams: config.extraParams,
+        });
+    return cacheKey;
+  };
+  /** The token a 401 invalidated, so a shared cache is not asked to hand it back. */
+  let rejectedToken: CachedToken | undefined;
+
+  /** The margin before expiry where refreshing starts, for a token of this lifetime. */
+  const refreshMarginMs = (lifetimeMs: number): number => Math.min(config.refreshWindowMs, lifetimeMs / 2);
+
+  const cache = (token: SharedOAuth2Token, afterUnauthorized: boolean): CachedToken => {
+    const cachedAt = clock.now();
+    if (token.expiresInMs === undefined) {
       // No expires_in: the token is used until a 401 says otherwise (guessing a lifetime would
       // either refresh needlessly or too late).
       return {
-        accessToken: result.accessToken,
+        accessToken: token.accessToken,
         expiresAt: Number.POSITIVE_INFINITY,
         refreshAt: Number.POSITIVE_INFINITY,
         blockAt: Number.POSITIVE_INFINITY,
         afterUnauthorized,
-        cachedAt: clock.now(),
+        cachedAt,
       };
     }
-    const expiresAt = result.requestedAt + result.expiresInMs;
+    const lifetimeMs = token.lifetimeMs ?? token.expiresInMs;
+    const expiresAt = cachedAt + token.expiresInMs;
+    return {
+      accessToken: token.accessToken,
+      expiresAt,
+      refreshAt: expiresAt - refreshMarginMs(lifetimeMs),
+      blockAt: expiresAt - Math.min(config.blockingWindowMs, lifetimeMs / 4),
+      afterUnauthorized,
+      cachedAt,
+    };
+  };
+
+  /** A token endpoint answer as what is left of it now (expiry counts from when it was requested). */
+  const shared = (result: TokenResult): SharedOAuth2Token => {
+    if (result.refreshToken) refreshToken = result.refreshToken;
+    logger.debug('oauth2 token fetched', {
+      expiresInMs: result.expiresInMs,
+      attempts: result.attempts,
+      rotatedRefreshToken: result.refreshToken !== undefined,
+    });
     return {
       accessToken: result.accessToken,
-      expiresAt,
-      refreshAt: expiresAt - Math.min(config.refreshWindowMs, result.expiresInMs / 2),
-      blockAt: expiresAt - Math.min(config.blockingWindowMs, result.expiresInMs / 4),
-      afterUnauthorized,
-      cachedAt: clock.now(),
+      expiresInMs:
+        result.expiresInMs === undefined ? undefined : result.requestedAt + result.expiresInMs - clock.now(),
+      lifetimeMs: result.expiresInMs,
     };
   };
 
@@ -266,19 +345,44 @@ export function oauth2ClientCredentials(
     return requestToken(config, 'client_credentials', undefined);
   };
 
+  /**
+   * Through the shared cache: a token another process fetched, or one fetched here and shared. A
+   * token from the cache must be a newer one than the token being replaced (the current one, or
+   * the one a 401 rejected): a different value that expires later and is outside its own refresh
+   * window. Both expiries are on this process's clock, so clock differences between machines do
+   * not matter.
+   */
+  const obtainShared = async (store: OAuth2TokenCache): Promise<ObtainedOAuth2Token> => {
+    const replacing = current ?? rejectedToken;
+    const obtained = await store.obtain(await tokenCacheKey(), {
+      fetch: async () => shared(await fetchToken()),
+      usable: (token) => {
+        if (replacing && token.accessToken.reveal() === replacing.accessToken.reveal()) return false;
+        if (token.expiresInMs === undefined) return true;
+        const lifetimeMs = token.lifetimeMs ?? token.expiresInMs;
+        return (
+          token.expiresInMs > refreshMarginMs(lifetimeMs) &&
+          (replacing === undefined || clock.now() + token.expiresInMs > replacing.expiresAt)
+        );
+      },
+    });
+    if (obtained.source === 'cache') {
+      logger.debug('oauth2 token taken from the shared token cache', { expiresInMs: obtained.expiresInMs });
+    }
+    return obtained;
+  };
+
   const startRefresh = (): Promise<CachedToken> => {
     inflight ??= (async () => {
       try {
         const afterUnauthorized = invalidatedBy401;
-        const result = await fetchToken();
-        const token = cache(result, afterUnauthorized);
+        const token = cache(
+          tokenCache ? await obtainShared(tokenCache) : shared(await fetchToken()),
+          afterUnauthorized,
+        );
         current = token;
         invalidatedBy401 = false;
-        logger.debug('oauth2 token fetched', {
-          expiresInMs: result.expiresInMs,
-          attempts: result.attempts,
-          rotatedRefreshToken: result.refreshToken !== undefined,
-        });
+        rejectedToken = undefined;
         return token;
       } finally {
         inflight = undefined;
@@ -340,9 +444,18 @@ export function oauth2ClientCredentials(
       }
       current = undefined;
       invalidatedBy401 = true;
+      rejectedToken = token;
       logger.info('oauth2 token rejected (401); invalidated, the request may retry once', {
         status: error.status,
       });
+      if (tokenCache) {
+        // So that no other process picks the rejected token up; a failure only costs them a 401.
+        await tokenCache.invalidate(await tokenCacheKey(), token.accessToken).catch((cause: unknown) => {
+          logger.debug('oauth2 token cache: invalidate failed', {
+            cause: cause instanceof Error ? cause.message : String(cause),
+          });
+        });
+      }
       return true;
     },
   };

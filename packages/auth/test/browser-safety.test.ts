@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The main entry must run in browsers (DESIGN §2): no node:* modules, no Buffer, no bare process.
+// The `@kit/auth/redis` entry (ioredis) is node-only: its files are listed here, and the main entry
+// must never import them.
 const srcDir = join(import.meta.dirname, '..', 'src');
-const sources = readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+const NODE_ONLY = ['redis.ts', 'redis-token-cache.ts', 'redis-token-scripts.ts'];
+const sources = readdirSync(srcDir).filter(
+  (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !NODE_ONLY.includes(f),
+);
 
 /** The code with block and line comments removed (TSDoc examples may mention process.env). */
 function code(file: string): string {
@@ -24,6 +29,14 @@ describe('browser safety of the main entry', () => {
     expect(text).not.toMatch(/require\(/);
     expect(text).not.toMatch(/\bBuffer\b/);
     expect(text).not.toMatch(/\bprocess\./);
+  });
+
+  it('never imports the node-only Redis entry', () => {
+    for (const file of sources) {
+      for (const match of code(file).matchAll(/from\s+['"]\.\/([^'"]+)['"]/g)) {
+        expect(NODE_ONLY, `${file} imports ./${match[1]}`).not.toContain(`${match[1]}.ts`);
+      }
+    }
   });
 
   it('imports only @kit/errors and @kit/logger from outside the package', () => {
