@@ -205,7 +205,10 @@ export function renderSummary(summary: SessionSummary, styles: Styles): string[]
     ` ${mark(invariants.bookMatchesSnapshot)} book equal to a fresh snapshot`,
   ];
   for (const problem of summary.problems) lines.push(styles.yellow(`   ! ${problem}`));
-  const replay = `replay: npm start -- --profile ${summary.profile} --seed ${summary.seed}`;
+  const replay =
+    summary.target.kind === 'embedded'
+      ? `replay: npm start -- --profile ${summary.profile} --seed ${summary.seed}`
+      : `replay: npm start -- --target ${summary.target.baseUrl} --seed ${summary.seed}`;
   lines.push(
     '',
     summary.ok
