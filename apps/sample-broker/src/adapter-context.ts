@@ -65,6 +65,8 @@ export interface AdapterContext {
   readonly now: () => number;
   /** Random numbers in [0, 1) (jitter). */
   readonly random: () => number;
+  /** Idle time after which the order-update stream checks over REST that it missed nothing (0: never). */
+  readonly catchUpIntervalMs: number;
   /** Backoff of the adapter's own retry loops (snapshot fetches, catch-up). */
   readonly loopBackoff: LoopBackoff;
   /**

@@ -35,6 +35,7 @@ export const DEFAULT_SAMPLE_BROKER_CONFIG = {
   rateLimit: 180,
   rateLimitWindowMs: 10_000,
   idleTimeoutMs: 15_000,
+  catchUpIntervalMs: 5_000,
   schemaMode: 'strict',
 } as const satisfies Partial<SampleBrokerConfig>;
 
@@ -70,6 +71,7 @@ export const sampleBrokerConfigSchema = v.object({
   rateLimit: count(0, 1_000_000, d.rateLimit),
   rateLimitWindowMs: millis(1, 3_600_000, d.rateLimitWindowMs),
   idleTimeoutMs: millis(0, 600_000, d.idleTimeoutMs),
+  catchUpIntervalMs: millis(0, 3_600_000, d.catchUpIntervalMs),
   schemaMode: v.optional(v.picklist(['strict', 'tolerant']), d.schemaMode),
 });
 

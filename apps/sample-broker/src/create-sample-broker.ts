@@ -225,6 +225,7 @@ export function createSampleBroker(
     lifetime: life.signal,
     random,
     now: opts.now ?? Date.now,
+    catchUpIntervalMs: settings.catchUpIntervalMs,
     loopBackoff: {
       initialDelayMs: settings.reconcileInitialDelayMs,
       maxDelayMs: settings.reconcileMaxDelayMs,

@@ -1,6 +1,12 @@
 // The broker's error codes (API.md, "Error body") onto kit's catalogue, in one table. For another
 // broker, replace the keys with its codes; keep the targets' meaning (outcome, retryable) honest.
-import { createVendorErrorMapper, type VendorErrorMap, type VendorErrorMapper } from '@kit/errors';
+import {
+  createVendorErrorMapper,
+  KitError,
+  type VendorErrorMap,
+  type VendorErrorMapper,
+  type VendorErrorTarget,
+} from '@kit/errors';
 
 /**
  * `error.code` of the sandbox's `{ "error": { "code", "message" } }` bodies -> catalogue codes. The
@@ -18,6 +24,8 @@ export const SAMPLE_BROKER_ERROR_MAP = {
       hint: 'Limit orders need `limitPrice` as a positive decimal string, e.g. "190.00"; market orders take none.',
     },
     MISSING_CREDENTIALS: 'auth.missing_credentials',
+    // The stream's answer to an `orders` subscription without a login.
+    LOGIN_REQUIRED: 'auth.missing_credentials',
     UNKNOWN_API_KEY: {
       code: 'auth.invalid_credentials',
       hint: 'The broker does not know this API key: check SAMPLE_BROKER_API_KEY (sandbox and production keys differ).',
@@ -70,4 +78,27 @@ export const SAMPLE_BROKER_ERROR_MAP = {
 /** The mapper the REST client uses (`errorMapper`). */
 export function createSampleBrokerErrorMapper(): VendorErrorMapper {
   return createVendorErrorMapper(SAMPLE_BROKER_ERROR_MAP);
+}
+
+/**
+ * A stream error carrying the broker's own code (a rejected subscription: `UNKNOWN_SYMBOL`,
+ * `LOGIN_REQUIRED`) mapped through the same table, so `book:NOPE` fails as `client.not_found` with
+ * the table's hint rather than a generic rejection. Other errors pass through.
+ */
+export function mapStreamError(error: KitError): KitError {
+  const target =
+    error.vendorCode === undefined
+      ? undefined
+      : (SAMPLE_BROKER_ERROR_MAP.exact as Readonly<Record<string, VendorErrorTarget>>)[error.vendorCode];
+  if (target === undefined || !Object.hasOwn(SAMPLE_BROKER_ERROR_MAP.exact, error.vendorCode as string))
+    return error;
+  const resolved = typeof target === 'string' ? { code: target } : target;
+  return new KitError(resolved.code, {
+    message: error.message,
+    cause: error,
+    vendorCode: error.vendorCode,
+    outcome: 'rejected',
+    details: error.details,
+    ...(resolved.hint === undefined ? {} : { hint: resolved.hint }),
+  });
 }

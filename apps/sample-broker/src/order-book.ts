@@ -15,6 +15,7 @@ import type * as v from 'valibot';
 import type { AdapterContext } from './adapter-context';
 import { BookState } from './book-state';
 import { BookDiffMessageSchema, endpoints } from './endpoints';
+import { mapStreamError } from './error-map';
 import { LatestMailbox } from './latest-mailbox';
 import { streamLifetime } from './stream-lifetime';
 import type { OrderBookView, ResyncEvent } from './types';
@@ -216,7 +217,7 @@ export function streamOrderBook(
     schema: BookDiffMessageSchema,
     onMessage: onDiff,
     onError: (error) => {
-      mailbox.fail(error);
+      mailbox.fail(mapStreamError(error));
       lifetime.end();
     },
   });

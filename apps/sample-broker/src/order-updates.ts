@@ -8,6 +8,7 @@ import { createBackoff, sleep } from '@kit/retry';
 import type { WsClient } from '@kit/ws-client';
 import type { AdapterContext } from './adapter-context';
 import { endpoints, OrderEventMessageSchema } from './endpoints';
+import { mapStreamError } from './error-map';
 import { streamLifetime } from './stream-lifetime';
 import type { OrderEvent, OrderUpdatesOptions } from './types';
 import { validateInteger } from './validate-arguments';
@@ -98,7 +99,7 @@ async function* run(
   const delays = createBackoff({ ...ctx.loopBackoff, random: ctx.random });
   try {
     while (!lifetime.signal.aborted) {
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw mapStreamError(failure);
       if (needCatchUp && ws.state === 'live') {
         needCatchUp = false;
         const from = last;
@@ -143,7 +144,23 @@ async function* run(
       const woken = new Promise<'wake'>((resolve) => {
         wake = () => resolve('wake');
       });
-      const result = await Promise.race([pending, woken]);
+      // A quiet stream may be quiet because its last message was lost: check now and then.
+      const idle =
+        ctx.catchUpIntervalMs > 0
+          ? setTimeout(() => {
+              needCatchUp = true;
+              poke();
+            }, ctx.catchUpIntervalMs)
+          : undefined;
+      let result: IteratorResult<{ data: OrderEvent }> | 'wake';
+      try {
+        result = await Promise.race([pending, woken]);
+      } catch (error) {
+        // The subscription was rejected or the client failed: the stream ends with that error.
+        throw isKitError(error) ? mapStreamError(error) : error;
+      } finally {
+        clearTimeout(idle);
+      }
       wake = undefined;
       if (result === 'wake') continue;
       pending = undefined;

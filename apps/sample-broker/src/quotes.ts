@@ -2,6 +2,7 @@
 // quote per symbol instead of a backlog (and never slows the socket down).
 import type { AdapterContext } from './adapter-context';
 import { QuoteMessageSchema } from './endpoints';
+import { mapStreamError } from './error-map';
 import { LatestMailbox } from './latest-mailbox';
 import { streamLifetime } from './stream-lifetime';
 import type { Quote } from './types';
@@ -26,7 +27,7 @@ export function streamQuotes(
       schema: QuoteMessageSchema,
       onMessage: (message) => mailbox.put(symbol, message.data),
       onError: (error) => {
-        mailbox.fail(error);
+        mailbox.fail(mapStreamError(error));
         lifetime.end();
       },
     });

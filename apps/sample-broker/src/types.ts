@@ -553,6 +553,12 @@ export interface SampleBrokerConfig {
   readonly rateLimitWindowMs: number;
   /** Data watchdog: a stream with no inbound frame for this long is stale, milliseconds (`SAMPLE_BROKER_IDLE_TIMEOUT_MS`). */
   readonly idleTimeoutMs: number;
+  /**
+   * A quiet order-update stream checks over REST that it missed nothing after this long without an
+   * event (a lost last message is otherwise invisible until the next one), milliseconds; 0 turns the
+   * check off (`SAMPLE_BROKER_CATCH_UP_INTERVAL_MS`).
+   */
+  readonly catchUpIntervalMs: number;
   /** Response schema mode: `strict` fails on drift, `tolerant` logs it (`SAMPLE_BROKER_SCHEMA_MODE`). */
   readonly schemaMode: 'strict' | 'tolerant';
 }

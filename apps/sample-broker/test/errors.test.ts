@@ -199,6 +199,18 @@ describe('wrong credentials', () => {
     expect(error.hint).toContain('SAMPLE_BROKER_API_SECRET');
   });
 
+  it('an order stream signed with a wrong secret ends with the login rejection, not a reconnect loop', async () => {
+    const wrong = adapter({ ...envFor(broker), SAMPLE_BROKER_API_SECRET: 'sbx_secret_wrong_0123456789' });
+    const error = await failure(
+      (async () => {
+        for await (const _ of wrong.streamOrderUpdates()) {
+          // no events expected
+        }
+      })(),
+    );
+    expect(error.code).toBe('protocol.ws_auth_rejected');
+  });
+
   it('an unknown API key is auth.invalid_credentials', async () => {
     const wrong = adapter({ ...envFor(broker), SAMPLE_BROKER_API_KEY: 'sbx_key_nobody' });
     expect((await failure(wrong.getAccount())).code).toBe('auth.invalid_credentials');

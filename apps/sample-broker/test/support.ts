@@ -55,6 +55,7 @@ export const FAST: Record<string, string> = {
   SAMPLE_BROKER_RECONCILE_INITIAL_DELAY_MS: '20',
   SAMPLE_BROKER_RECONCILE_MAX_DELAY_MS: '200',
   SAMPLE_BROKER_RATE_LIMIT: '0',
+  SAMPLE_BROKER_CATCH_UP_INTERVAL_MS: '250',
 };
 
 /** Fast WebSocket reconnects for tests. */
