@@ -45,11 +45,11 @@ import PQueue from 'p-queue';
 import { Agent, request as undiciRequest } from 'undici';
 import { percentile, table, writeResults } from './lib';
 
-const REQUESTS = Number(process.env.STACKS_BENCH_REQUESTS ?? 10_000);
+const REQUESTS = Number(process.env.STACKS_BENCH_REQUESTS ?? 5_000);
 const WARMUP = Math.max(2_000, Math.floor(REQUESTS / 5));
 const ROUNDS = Number(process.env.STACKS_BENCH_ROUNDS ?? 5);
 const CONCURRENCIES = [1, 32] as const;
-const FAULTY_REQUESTS = Number(process.env.STACKS_BENCH_FAULTY_REQUESTS ?? 3_000);
+const FAULTY_REQUESTS = Number(process.env.STACKS_BENCH_FAULTY_REQUESTS ?? 2_000);
 const FAULTY_ROUNDS = Number(process.env.STACKS_BENCH_FAULTY_ROUNDS ?? 3);
 const FAULTY_CONCURRENCY = 32;
 const FAULT_SEED = 15;

@@ -129,7 +129,7 @@ async function wrapperRun(kind: Wrapper, url: string, count: number, validate: b
 }
 
 /** kit's subscribe path with onMessage (parse + [valibot] + sequence + dispatch), as ws.bench.ts runs it. */
-async function kitRun(url: string, count: number, validate: boolean): Promise<Run> {
+async function kitRun(url: string, count: number, validate: boolean, sequence = true): Promise<Run> {
   const client = createWsClient({ url });
   let received = 0;
   let finish: () => void = () => {};
@@ -138,7 +138,7 @@ async function kitRun(url: string, count: number, validate: boolean): Promise<Ru
   });
   client.subscribe(CHANNEL, {
     schema: validate ? Quote : undefined,
-    sequencer: monotonicSequencer<QuoteMessage>(),
+    sequencer: sequence ? monotonicSequencer<QuoteMessage>() : undefined,
     onMessage: (quote) => {
       sink += quote.seq;
       if (++received === count) finish();
@@ -181,6 +181,13 @@ const PATHS: Path[] = [
     name: 'kit subscribe (parse + sequence + dispatch)',
     validated: false,
     run: (u, n) => kitRun(u, n, false),
+  },
+  {
+    // Like for like with the wrappers, which do not sequence: what kit's sequencer costs is the difference.
+    key: 'kitUnsequenced',
+    name: 'kit subscribe, no sequencer (parse + dispatch)',
+    validated: false,
+    run: (u, n) => kitRun(u, n, false, false),
   },
   {
     key: 'rawValidated',
