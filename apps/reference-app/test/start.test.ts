@@ -28,8 +28,14 @@ describe('kit start against the embedded sandbox (real process)', () => {
     expect(summary.orders.placed).toBeGreaterThan(0);
     expect(summary.requests).toBeGreaterThan(0);
     expect(summary.faultsInjected).not.toEqual({});
-    expect(summary.orderEvents.lost).toEqual([]);
-    expect(summary.invariants, stderr.slice(-2_000)).toEqual({
+    const why = JSON.stringify({
+      events: summary.orderEvents,
+      book: summary.book,
+      problems: summary.problems,
+      stderr: stderr.slice(-1_500),
+    });
+    expect(summary.orderEvents.lost, why).toEqual([]);
+    expect(summary.invariants, why).toEqual({
       noDuplicateOrder: true,
       noLostOrderEvent: true,
       bookMatchesSnapshot: true,
