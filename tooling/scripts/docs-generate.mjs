@@ -3,12 +3,24 @@
 // - docs/.vitepress/generated/*.json (sidebars built from the error catalogue and the packages)
 // - docs/packages/<name>.md (each published package's README, links rewritten for the site)
 // - docs/reference/ (configuration reference and API reference; see docs-reference.mjs)
+// - docs/.vitepress/generated/captures/ (what the examples and `kit doctor` print; see docs-examples.mjs)
 // Everything written here is gitignored: it is rebuilt from the sources on every build.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { tsImport } from 'tsx/esm/api';
-import { generateReference } from './docs-reference.mjs';
+
+// Workspace packages resolve to their TypeScript sources under the `@kit/source` condition (no build needed).
+if (!process.execArgv.some((arg) => arg.includes('@kit/source'))) {
+  const child = spawnSync(process.execPath, ['--conditions=@kit/source', ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  process.exit(child.status ?? 1);
+}
+
+const { tsImport } = await import('tsx/esm/api');
+const { generateReference } = await import('./docs-reference.mjs');
+const { runExamples } = await import('./docs-examples.mjs');
 
 const root = new URL('../..', import.meta.url).pathname;
 const docs = join(root, 'docs');
@@ -67,6 +79,9 @@ writeFileSync(
 
 // 4. Configuration and API reference.
 await generateReference({ root, docs, generatedDir });
+
+// 5. The complete programs and `kit doctor`, run against the sandbox; their output goes into the pages.
+if (!process.argv.includes('--no-examples')) await runExamples({ root, docs, generatedDir });
 
 console.log(`docs: generated site inputs in ${Date.now() - started} ms`);
 

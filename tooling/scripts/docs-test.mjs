@@ -126,37 +126,35 @@ try {
     page.on('requestfailed', onRequestFailed);
     page.on('response', onResponse);
     try {
+      const loadStarted = Date.now();
       const response = await page.goto(`${origin}${path}`, { waitUntil: 'load' });
+      const loadMs = Date.now() - loadStarted;
       if (response?.status() !== 200) note(`HTTP ${response?.status()}`);
-      // Rendered means the theme mounted and the page has content and a title.
-      const rendered = await page
-        .waitForSelector('#app .VPContent', { timeout: 10_000 })
-        .then(() => true)
-        .catch(() => false);
-      if (!rendered) note('the page did not render (no .VPContent)');
-      // Mermaid diagrams render after load: wait until none is pending, then require every one to be an SVG.
-      await page
-        .waitForFunction(
-          () => [...document.querySelectorAll('.kit-mermaid')].every((d) => d.dataset.state !== 'pending'),
-          null,
-          {
-            timeout: 15_000,
-          },
-        )
-        .catch(() => undefined);
-      const found = await page.evaluate(() => ({
-        heading: document.querySelector('h1')?.textContent?.trim() ?? '',
-        diagrams: [...document.querySelectorAll('.kit-mermaid')].map((d) => ({
-          state: d.dataset.state,
-          svg: d.querySelector('svg') !== null,
-          text: d.textContent?.slice(0, 120),
-        })),
-        ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
-        names: [...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name')),
-        hrefs: [...document.querySelectorAll('.VPContent a[href], .VPSidebar a[href], .VPNav a[href]')].map(
-          (a) => a.getAttribute('href'),
-        ),
-      }));
+      // One round trip: wait (bounded) until every Mermaid diagram has settled, then read the page.
+      // Rendered means the theme mounted (.VPContent inside #app) and the page has an h1.
+      const found = await page.evaluate(async () => {
+        const settleBy = Date.now() + 15_000;
+        const pending = () =>
+          [...document.querySelectorAll('.kit-mermaid')].some((d) => d.dataset.state === 'pending');
+        while (pending() && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 25));
+        return {
+          rendered: document.querySelector('#app .VPContent') !== null,
+          heading: document.querySelector('h1')?.textContent?.trim() ?? '',
+          diagrams: [...document.querySelectorAll('.kit-mermaid')].map((d) => ({
+            state: d.dataset.state,
+            svg: d.querySelector('svg') !== null,
+            text: d.textContent?.slice(0, 120),
+          })),
+          ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
+          names: [...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name')),
+          hrefs: [...document.querySelectorAll('.VPContent a[href], .VPSidebar a[href], .VPNav a[href]')].map(
+            (a) => a.getAttribute('href'),
+          ),
+        };
+      });
+      if (!found.rendered) note('the page did not render (no .VPContent)');
+      if (process.env.DOCS_TEST_TIMING)
+        console.log(`${path}: load ${loadMs} ms, checks ${Date.now() - loadStarted - loadMs} ms`);
       if (!found.heading) note('the page has no h1');
       found.diagrams.forEach((d, i) => {
         if (d.state !== 'ok' || !d.svg)
