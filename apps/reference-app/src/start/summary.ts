@@ -153,7 +153,11 @@ export function renderSummary(summary: SessionSummary, styles: Styles): string[]
       `total wait ${formatMs(summary.rateLimitWaitMs)}`,
     ],
     ['WebSocket reconnects', formatCount(summary.reconnects), ''],
-    ['gaps resynced', formatCount(summary.gapsResynced), `${summary.gaps} sequence gaps seen`],
+    [
+      'gaps resynced',
+      formatCount(summary.gapsResynced),
+      `book resyncs (gaps, reconnects, checksums); ${summary.gaps} gaps on all streams`,
+    ],
     ['checksum mismatches repaired', formatCount(summary.checksumMismatchesRepaired), ''],
     [
       'orders placed',
