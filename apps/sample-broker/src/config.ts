@@ -40,16 +40,20 @@ export const DEFAULT_SAMPLE_BROKER_CONFIG = {
 } as const satisfies Partial<SampleBrokerConfig>;
 
 const d = DEFAULT_SAMPLE_BROKER_CONFIG;
-const millis = (min: number, max: number, fallback: number) =>
-  v.optional(v.pipe(duration(), v.minValue(min), v.maxValue(max)), fallback);
-const count = (min: number, max: number, fallback: number) =>
-  v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)), fallback);
+const millis = (min: number, max: number, fallback: number, what: string) =>
+  v.optional(v.pipe(duration(), v.minValue(min), v.maxValue(max), v.description(what)), fallback);
+const count = (min: number, max: number, fallback: number, what: string) =>
+  v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max), v.description(what)),
+    fallback,
+  );
+const credential = (what: string) => v.optional(v.pipe(secret(), v.description(what)));
 
 const credentialsSchema = {
-  apiKey: v.optional(secret()),
-  apiSecret: v.optional(secret()),
-  clientId: v.optional(secret()),
-  clientSecret: v.optional(secret()),
+  apiKey: credential('HMAC key id (with apiSecret)'),
+  apiSecret: credential('HMAC signing secret (with apiKey)'),
+  clientId: credential('OAuth2 client id (with clientSecret)'),
+  clientSecret: credential('OAuth2 client secret (with clientId)'),
 };
 
 /** The schema: each entry is one setting; `describe()` lists them with their variables and defaults. */
@@ -60,19 +64,40 @@ export const sampleBrokerConfigSchema = v.object({
     v.description('WebSocket URL, e.g. ws://127.0.0.1:8080/v1/stream'),
   ),
   ...credentialsSchema,
-  requestTimeoutMs: millis(100, 120_000, d.requestTimeoutMs),
-  deadlineMs: millis(100, 600_000, d.deadlineMs),
-  maxAttempts: count(1, 10, d.maxAttempts),
-  retryInitialDelayMs: millis(1, 60_000, d.retryInitialDelayMs),
-  retryMaxDelayMs: millis(1, 600_000, d.retryMaxDelayMs),
-  reconcileBudgetMs: millis(0, 600_000, d.reconcileBudgetMs),
-  reconcileInitialDelayMs: millis(1, 60_000, d.reconcileInitialDelayMs),
-  reconcileMaxDelayMs: millis(1, 600_000, d.reconcileMaxDelayMs),
-  rateLimit: count(0, 1_000_000, d.rateLimit),
-  rateLimitWindowMs: millis(1, 3_600_000, d.rateLimitWindowMs),
-  idleTimeoutMs: millis(0, 600_000, d.idleTimeoutMs),
-  catchUpIntervalMs: millis(0, 3_600_000, d.catchUpIntervalMs),
-  schemaMode: v.optional(v.picklist(['strict', 'tolerant']), d.schemaMode),
+  requestTimeoutMs: millis(100, 120_000, d.requestTimeoutMs, 'timeout of one REST attempt'),
+  deadlineMs: millis(100, 600_000, d.deadlineMs, 'deadline of one REST call, retries included'),
+  maxAttempts: count(1, 10, d.maxAttempts, 'REST attempts per call'),
+  retryInitialDelayMs: millis(1, 60_000, d.retryInitialDelayMs, 'first REST retry backoff'),
+  retryMaxDelayMs: millis(1, 600_000, d.retryMaxDelayMs, 'largest REST retry backoff'),
+  reconcileBudgetMs: millis(
+    0,
+    600_000,
+    d.reconcileBudgetMs,
+    'time placeOrder spends resolving an unknown outcome',
+  ),
+  reconcileInitialDelayMs: millis(1, 60_000, d.reconcileInitialDelayMs, 'first lookup/resync backoff'),
+  reconcileMaxDelayMs: millis(1, 600_000, d.reconcileMaxDelayMs, 'largest lookup/resync backoff'),
+  rateLimit: count(0, 1_000_000, d.rateLimit, 'client-side weight units per window (0: off)'),
+  rateLimitWindowMs: millis(1, 3_600_000, d.rateLimitWindowMs, 'client-side rate-limit window'),
+  idleTimeoutMs: millis(
+    0,
+    600_000,
+    d.idleTimeoutMs,
+    'a stream silent this long is stale and reconnects (0: off)',
+  ),
+  catchUpIntervalMs: millis(
+    0,
+    3_600_000,
+    d.catchUpIntervalMs,
+    'a quiet order stream checks REST this often (0: off)',
+  ),
+  schemaMode: v.optional(
+    v.pipe(
+      v.picklist(['strict', 'tolerant']),
+      v.description('strict fails on a drifted answer, tolerant logs it'),
+    ),
+    d.schemaMode,
+  ),
 });
 
 // The schema's output must be the pinned public type (ADAPTER_API.md); this fails to compile if not.
