@@ -1,0 +1,172 @@
+// Shared pieces of the chaos suite: fast adapter settings, a bounded worker pool, the unhandled
+// rejection counter, seeded randomness and the totals tables every test prints.
+import { ERROR_CATALOGUE, type ErrorCode, isKitError, type KitError } from '@kit/errors';
+import {
+  createSampleBroker,
+  type SampleBroker,
+  type SampleBrokerOptions,
+  sampleBrokerConfig,
+} from '@kit/sample-broker';
+import { DEMO_CREDENTIALS, type SandboxBroker } from '@kit/sandbox-broker';
+import { createSeededRandom } from '@kit/testing';
+
+export { createSeededRandom };
+
+/**
+ * Adapter settings that keep a chaos run short: short backoffs and deadlines, no client-side rate
+ * limit (the sandbox's limit is raised instead, so 429s come only from injected bursts).
+ */
+export const FAST_ENV: Readonly<Record<string, string>> = {
+  SAMPLE_BROKER_REQUEST_TIMEOUT_MS: '1500',
+  SAMPLE_BROKER_DEADLINE_MS: '6000',
+  SAMPLE_BROKER_MAX_ATTEMPTS: '4',
+  SAMPLE_BROKER_RETRY_INITIAL_DELAY_MS: '5',
+  SAMPLE_BROKER_RETRY_MAX_DELAY_MS: '50',
+  SAMPLE_BROKER_RECONCILE_BUDGET_MS: '600',
+  SAMPLE_BROKER_RECONCILE_INITIAL_DELAY_MS: '5',
+  SAMPLE_BROKER_RECONCILE_MAX_DELAY_MS: '30',
+  SAMPLE_BROKER_RATE_LIMIT: '0',
+};
+
+/** Fast WebSocket reconnects (a drop costs tens of milliseconds, not seconds). */
+export const FAST_WS_RECONNECT: NonNullable<SampleBrokerOptions['wsReconnect']> = {
+  initialDelayMs: 10,
+  maxDelayMs: 100,
+  fastRetryMaxMs: 10,
+  restartMinDelayMs: 10,
+  restartMaxDelayMs: 50,
+};
+
+/** The adapter's environment: REST and WebSocket URLs (direct or through proxies) and the demo trader key. */
+export function adapterEnv(
+  urls: { baseUrl: string; wsUrl: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    SAMPLE_BROKER_BASE_URL: urls.baseUrl,
+    SAMPLE_BROKER_WS_URL: urls.wsUrl,
+    SAMPLE_BROKER_API_KEY: DEMO_CREDENTIALS.trader.keyId,
+    SAMPLE_BROKER_API_SECRET: DEMO_CREDENTIALS.trader.secret,
+    ...FAST_ENV,
+    ...extra,
+  };
+}
+
+/** An adapter built the way a user builds one: config loaded from an environment, then created. */
+export function createAdapter(
+  urls: { baseUrl: string; wsUrl: string },
+  options: SampleBrokerOptions & { env?: Record<string, string> } = {},
+): SampleBroker {
+  const { env, ...rest } = options;
+  const config = sampleBrokerConfig.load({ env: adapterEnv(urls, env) });
+  return createSampleBroker(config, { wsReconnect: FAST_WS_RECONNECT, ...rest });
+}
+
+/** The URLs of a sandbox without a proxy in between. */
+export function directUrls(broker: SandboxBroker): { baseUrl: string; wsUrl: string } {
+  return { baseUrl: broker.url, wsUrl: broker.wsUrl };
+}
+
+/** Loopback URLs through a TCP proxy listening on `port` (it forwards HTTP and WebSocket alike). */
+export function proxiedUrls(port: number): { baseUrl: string; wsUrl: string } {
+  return { baseUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/v1/stream` };
+}
+
+/** Runs `work(i)` for i in [0, count) with at most `concurrency` in flight; resolves when all are done. */
+export async function runPool(
+  count: number,
+  concurrency: number,
+  work: (index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) await work(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+/** Counts unhandled rejections and uncaught exceptions while installed (on top of vitest's own handlers). */
+export interface UnhandledCounter {
+  readonly rejections: unknown[];
+  readonly exceptions: unknown[];
+  dispose(): void;
+}
+
+/** Installs `process.on('unhandledRejection')` and `('uncaughtException')` counters. */
+export function countUnhandled(): UnhandledCounter {
+  const rejections: unknown[] = [];
+  const exceptions: unknown[] = [];
+  const onRejection = (reason: unknown) => void rejections.push(reason);
+  const onException = (error: unknown) => void exceptions.push(error);
+  process.on('unhandledRejection', onRejection);
+  process.on('uncaughtException', onException);
+  return {
+    rejections,
+    exceptions,
+    dispose() {
+      process.off('unhandledRejection', onRejection);
+      process.off('uncaughtException', onException);
+    },
+  };
+}
+
+/** Adds one to `counts[key]`. */
+export function bump(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}
+
+/** A table of label/value rows, with an optional section title per group, as printed text. */
+export function renderTable(title: string, rows: ReadonlyArray<readonly [string, unknown]>): string {
+  const cells = rows.map(([label, value]) => [label, typeof value === 'string' ? value : format(value)]);
+  const width = Math.max(title.length, ...cells.map(([label]) => (label as string).length));
+  const valueWidth = Math.max(5, ...cells.map(([, value]) => (value as string).length));
+  const rule = `${'-'.repeat(width + 2)}+${'-'.repeat(valueWidth + 2)}`;
+  const lines = [rule, ` ${title.padEnd(width)} | `, rule];
+  for (const [label, value] of cells) {
+    lines.push(` ${(label as string).padEnd(width)} | ${(value as string).padStart(valueWidth)}`);
+  }
+  lines.push(rule);
+  return lines.join('\n');
+}
+
+function format(value: unknown): string {
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(1);
+  return String(value);
+}
+
+/** Prints a totals table on stdout (vitest shows it with the test's output). */
+export function printTable(title: string, rows: ReadonlyArray<readonly [string, unknown]>): void {
+  console.log(`\n${renderTable(title, rows)}\n`);
+}
+
+/** Rows of a `{ key: count }` record, sorted by key, each label prefixed. */
+export function countRows(prefix: string, counts: Readonly<Record<string, number>>): Array<[string, number]> {
+  return Object.keys(counts)
+    .sort()
+    .map((key) => [`${prefix}${key}`, counts[key] as number]);
+}
+
+/** Whether `error` is a KitError whose `retryable` flag agrees with its catalogue entry. */
+export function agreesWithCatalogue(error: KitError): boolean {
+  const entry = ERROR_CATALOGUE[error.code as ErrorCode];
+  return entry !== undefined && entry.retryable === error.retryable;
+}
+
+/** A KitError, or a failure description for anything else thrown (which the suite treats as a bug). */
+export function asKit(error: unknown): KitError | { notKit: string } {
+  if (isKitError(error)) return error;
+  return { notKit: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}
+
+/** Percentile of a sample (nearest rank), 0 for an empty one. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+/** Median of a sample. */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
