@@ -30,6 +30,8 @@ import {
 import type { HttpMethod, RestRequestOptions, RestResponse, SchemaOutput } from './rest-request';
 import { createRetryStep } from './retry-step';
 import { createSchemaStep } from './schema-step';
+import { createRestTelemetry } from './telemetry';
+import { createTelemetrySteps } from './telemetry-step';
 import { createUnauthorizedStep } from './unauthorized-step';
 
 /** Per-call options of the method shortcuts. */
@@ -188,12 +190,6 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const requestIdHeader = options.requestIdHeader ?? DEFAULT_REST_CLIENT_OPTIONS.requestIdHeader;
   const retryOptions: RetryPolicyOptions =
     options.retry === false ? { maxAttempts: 1, budget: false } : (options.retry ?? {});
-  const policy: RetryPolicy = createRetryPolicy({
-    ...retryOptions,
-    attemptTimeoutMs: retryOptions.attemptTimeoutMs ?? timeouts.attemptMs,
-    deadlineMs: retryOptions.deadlineMs ?? timeouts.deadlineMs,
-    logger: retryOptions.logger ?? logger,
-  });
   const limiter =
     options.rateLimit === undefined || options.rateLimit === false
       ? undefined
@@ -202,15 +198,35 @@ export function createRestClient(options: RestClientOptions): RestClient {
         : createRateLimiter(options.rateLimit);
   const retryClock = retryOptions.clock;
   const clockNow = retryClock === undefined ? Date.now : () => retryClock.now();
+  // OpenTelemetry, looked up once: undefined when nothing is registered (the pipeline then has no
+  // telemetry step at all).
+  const telemetry = createRestTelemetry(options, {
+    base,
+    basePath,
+    limiter,
+    circuitBreaker: Boolean(retryOptions.circuitBreaker),
+    now: clockNow,
+  });
+  const telemetrySteps = telemetry === undefined ? undefined : createTelemetrySteps(telemetry);
+  const stepHooks = telemetry?.hooks(hooks) ?? hooks;
+  const policy: RetryPolicy = createRetryPolicy({
+    ...retryOptions,
+    attemptTimeoutMs: retryOptions.attemptTimeoutMs ?? timeouts.attemptMs,
+    deadlineMs: retryOptions.deadlineMs ?? timeouts.deadlineMs,
+    logger: retryOptions.logger ?? logger,
+    onGiveUp: telemetry?.onGiveUp(retryOptions.onGiveUp) ?? retryOptions.onGiveUp,
+  });
   const debug = isDebugEnabled(logger);
 
   // The pipeline, composed once: this list is the whole request flow.
   const steps: PipelineStep[] = [];
   if (requestIdHeader !== false) steps.push(createRequestIdStep({ headerName: requestIdHeader }));
   steps.push(createIdempotencyStep(idempotency));
-  steps.push(createRetryStep({ policy, logger, hooks, budgetKey: base.host }));
+  if (telemetrySteps !== undefined) steps.push(telemetrySteps.call);
+  steps.push(createRetryStep({ policy, logger, hooks: stepHooks, budgetKey: base.host }));
   if (options.auth?.onUnauthorized !== undefined)
     steps.push(createUnauthorizedStep({ auth: options.auth, logger }));
+  if (telemetrySteps !== undefined) steps.push(telemetrySteps.attempt);
   steps.push(
     createSchemaStep({ mode: options.schemaMode ?? DEFAULT_REST_CLIENT_OPTIONS.schemaMode, logger }),
   );
@@ -222,8 +238,9 @@ export function createRestClient(options: RestClientOptions): RestClient {
     }),
   );
   if (limiter !== undefined || hooks.onRateLimit !== undefined) {
-    steps.push(createRateLimitStep({ limiter, hooks, logger, now: clockNow }));
+    steps.push(createRateLimitStep({ limiter, hooks: stepHooks, logger, now: clockNow }));
   }
+  if (telemetrySteps !== undefined) steps.push(telemetrySteps.exchange);
   if (options.auth !== undefined) steps.push(createAuthStep({ auth: options.auth }));
   if (debug || hooks.onRequest !== undefined || hooks.onResponse !== undefined) {
     steps.push(createLoggingStep({ logger, hooks, debug }));
@@ -425,6 +442,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     patch: withBody('PATCH'),
     async call<E extends Endpoint>(endpoint: E, ...args: EndpointCallArgs<E>) {
       const [input, callOptions] = args;
+      telemetry?.declare(endpoint.path);
       let options: RestRequestOptions;
       try {
         options = endpointRequest(
@@ -438,6 +456,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       return (await request(options)) as RestResponse<EndpointOutput<E>>;
     },
     paginate(target: Endpoint | RestRequestOptions, options: PaginateOptions<unknown> & { input?: unknown }) {
+      if (isEndpoint(target)) telemetry?.declare(target.path);
       const first = isEndpoint(target)
         ? endpointRequest(target, options.input as Record<string, unknown> | undefined, options.signal)
         : target;

@@ -1,6 +1,9 @@
 // The public API of @kit/rest-client. The pipeline steps are exported so a custom pipeline can be
 // assembled from the same pieces; the transport internals (`src/transport/`) ship on
 // `@kit/rest-client/undici`.
+
+// The OpenTelemetry provider shapes `tracerProvider`/`meterProvider` accept (structural: no import of the api).
+export type { MeterProviderLike, TracerProviderLike } from '@kit/logger/internal';
 export type { AuthStepOptions } from './auth-step';
 export { AUTH_STEP, createAuthStep } from './auth-step';
 export type { AxiosTransportOptions } from './axios-transport';
@@ -41,6 +44,7 @@ export type {
   RestClientHooks,
   RestClientOptions,
   RestClientTimeouts,
+  RestTelemetryOptions,
   RetryHookEvent,
   SchemaMode,
 } from './rest-client-options';
@@ -55,5 +59,6 @@ export { createRetryStep, RETRY_STEP } from './retry-step';
 export type { SchemaDriftEntry } from './schema-drift';
 export type { SchemaStepOptions } from './schema-step';
 export { createSchemaStep, SCHEMA_STEP } from './schema-step';
+export { DEFAULT_REST_TELEMETRY_OPTIONS, REST_TELEMETRY_SCOPE } from './telemetry';
 export type { UnauthorizedStepOptions } from './unauthorized-step';
 export { createUnauthorizedStep, UNAUTHORIZED_STEP } from './unauthorized-step';

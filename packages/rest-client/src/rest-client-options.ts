@@ -1,6 +1,7 @@
 import type { AuthStrategy } from '@kit/auth';
 import type { KitError, VendorErrorMapper } from '@kit/errors';
 import type { Logger } from '@kit/logger';
+import type { MeterProviderLike, TracerProviderLike } from '@kit/logger/internal';
 import type { RateLimiterOptions, RetryPolicyOptions } from '@kit/retry';
 import type { AxiosAdapter, AxiosInstance } from 'axios';
 import type { RateLimitInfo } from './rate-limit-info';
@@ -111,6 +112,29 @@ export interface RestClientHooks {
   onError?: (event: ErrorEvent) => void;
 }
 
+/**
+ * OpenTelemetry settings of a client (the providers are `tracerProvider` and `meterProvider`).
+ * Every span, attribute and metric is listed in docs/observability.md.
+ */
+export interface RestTelemetryOptions {
+  /**
+   * Send the attempt's trace context on every request (`traceparent`/`tracestate`, or whatever
+   * propagator the application registered), so the venue's traces join yours. @default true
+   */
+  propagateContext?: boolean;
+  /**
+   * Treat every call's path as its `url.template` (span names `GET /v1/account`). Without it only
+   * declared endpoints and paths with `{param}` placeholders are templates; other calls' spans are
+   * named by the method alone, since a path built by hand may hold ids. @default false
+   */
+  pathsAreTemplates?: boolean;
+  /**
+   * Add `url.template` to `http.client.request.duration` (the conventions make it opt-in: one
+   * series per endpoint). @default false
+   */
+  metricUrlTemplate?: boolean;
+}
+
 /** `strict` fails a call whose response does not match its schema; `tolerant` returns it and warns about the drift. */
 export type SchemaMode = 'strict' | 'tolerant';
 
@@ -160,6 +184,15 @@ export interface RestClientOptions {
    * Ignored when `axios` is given (configure that instance yourself). @default 0
    */
   maxRedirects?: number;
+  /**
+   * Where spans go: a CLIENT span per attempt under an INTERNAL span per call. Found once, when the
+   * client is created. @default the globally registered provider; none when nothing is registered
+   */
+  tracerProvider?: TracerProviderLike;
+  /** Where metrics go. Found once, when the client is created. @default the globally registered provider; none when nothing is registered */
+  meterProvider?: MeterProviderLike;
+  /** OpenTelemetry settings, or `false` for no telemetry even when providers are registered. @default {} */
+  telemetry?: RestTelemetryOptions | false;
 }
 
 /** Defaults of the scalar {@link RestClientOptions}. */

@@ -1,0 +1,320 @@
+import { formatQuery } from '@kit/auth';
+import { isKitError } from '@kit/errors';
+import { REDACTED, redactString } from '@kit/logger';
+import {
+  activeContext,
+  contextWithSpan,
+  injectTraceContext,
+  type OtelAttributes,
+  type OtelContext,
+  type OtelSpan,
+  SPAN_KIND,
+  SPAN_STATUS_ERROR,
+  withContext,
+} from '@kit/logger/internal';
+import type { PipelineRequest, PipelineResponse, PipelineStep } from './pipeline';
+import type { RestTelemetry } from './telemetry';
+
+/** Name of the step that opens the logical call's INTERNAL span. */
+export const TELEMETRY_CALL_STEP = 'telemetryCall';
+/** Name of the step that closes each attempt's CLIENT span and records its duration. */
+export const TELEMETRY_ATTEMPT_STEP = 'telemetryAttempt';
+/** Name of the step that opens each attempt's CLIENT span and propagates its context. */
+export const TELEMETRY_EXCHANGE_STEP = 'telemetryExchange';
+
+/** What the three steps share about one logical call. */
+interface CallState {
+  /** The INTERNAL span of the call (tracing on). */
+  readonly span: OtelSpan | undefined;
+  /** The context with that span active: the parent of every attempt's span. */
+  readonly context: OtelContext | undefined;
+  readonly method: string;
+  readonly template: string | undefined;
+  readonly name: string;
+  /** The attempt in flight: its CLIENT span, when it reached the exchange step, and timings. */
+  attemptSpan: OtelSpan | undefined;
+  /** `performance.now()` when the attempt reached the exchange step; 0 when it did not (yet). */
+  attemptStart: number;
+  /** `performance.now()` when its response (or transport failure) came back; 0 until then. */
+  attemptEnd: number;
+  status: number | undefined;
+  /** The client's clock when the previous attempt ended (-1 before the first). */
+  lastEnd: number;
+  totalDelayMs: number;
+  /** `url.full`, redacted: the same for every attempt (signed values are redacted). */
+  urlFull: string | undefined;
+}
+
+// Keyed by the request object the pipeline passes down: no field added to it, nothing kept after
+// the call (a WeakMap entry dies with its request).
+const states = new WeakMap<PipelineRequest, CallState>();
+
+/** The conventions' placeholder for a redacted query value. */
+const REDACTED_VALUE = 'REDACTED';
+
+/**
+ * `url.full` as the attempt sent it, with credentials out: query parameters the auth strategy
+ * added (keys, timestamps, nonces, signatures) keep their name with the value `REDACTED`; what the
+ * caller passed goes through @kit/logger's `redactString` (sensitive names, registered secrets,
+ * userinfo), so neither a signature nor a secret the caller put in a query reaches an attribute.
+ */
+function fullUrl(request: PipelineRequest): string {
+  const signed = request.authenticated?.query;
+  let query: string;
+  if (signed === undefined || signed === request.query) {
+    query = request.query.length > 0 ? formatQuery(request.query) : '';
+  } else {
+    const own = new Map<string, string[]>();
+    for (const [key, value] of request.query) {
+      const values = own.get(key);
+      if (values === undefined) own.set(key, [value]);
+      else values.push(value);
+    }
+    const pairs: Array<readonly [string, string]> = [];
+    for (const [key, value] of signed) {
+      const values = own.get(key);
+      const index = values?.indexOf(value) ?? -1;
+      if (values !== undefined && index >= 0) {
+        values.splice(index, 1);
+        pairs.push([key, value]);
+      } else {
+        pairs.push([key, REDACTED_VALUE]);
+      }
+    }
+    query = pairs.length > 0 ? formatQuery(pairs) : '';
+  }
+  // The conventions' placeholder rather than the logger's `[REDACTED]`, whoever masked the value.
+  return redactString(query === '' ? request.url : `${request.url}?${query}`).replaceAll(
+    REDACTED,
+    REDACTED_VALUE,
+  );
+}
+
+/** Failures @kit/retry's circuit breaker counts: retryable ones other than rate limits and cancellations. */
+function countsAgainstHost(error: unknown): boolean {
+  return (
+    isKitError(error) && error.retryable && error.category !== 'rate_limit' && error.category !== 'cancelled'
+  );
+}
+
+function errorCode(error: unknown): string {
+  return isKitError(error) ? error.code : 'internal.unexpected';
+}
+
+/**
+ * The three telemetry steps of a client (created only when a tracer or meter exists):
+ * - `call`, after the idempotency step: the INTERNAL span of the logical call (method, server,
+ *   template, idempotency key; at the end attempts, total delay between attempts, final status
+ *   and `error.type`), made the active span for everything below it (log lines correlate);
+ * - `attempt`, after the 401 step: ends each attempt's CLIENT span with `url.full`, the status and
+ *   `error.type` (the KitError code, known only once the response is parsed) and records
+ *   `http.client.request.duration`;
+ * - `exchange`, after the rate limiter and before signing: opens the CLIENT span (so a limiter
+ *   wait is not request time) and writes its trace context into the headers before the strategy
+ *   signs them.
+ * @internal
+ */
+export function createTelemetrySteps(telemetry: RestTelemetry): {
+  call: PipelineStep;
+  attempt: PipelineStep;
+  exchange: PipelineStep;
+} {
+  const { tracer, server, options } = telemetry;
+  const now = telemetry.target.now;
+  const withTemplate = options.metricUrlTemplate;
+  const trackCircuit = telemetry.meter !== undefined && telemetry.target.circuitBreaker;
+
+  const endCall = (
+    state: CallState,
+    request: PipelineRequest,
+    response: PipelineResponse | undefined,
+    error: unknown,
+  ) => {
+    if (error !== undefined && errorCode(error) === 'server.circuit_open') telemetry.circuit = 'open';
+    const span = state.span;
+    if (span === undefined) return;
+    const attributes: OtelAttributes = {
+      'kit.rest.attempts': request.attempt,
+      'kit.rest.total_delay_ms': state.totalDelayMs,
+    };
+    if (request.idempotencyKey !== undefined) attributes['kit.rest.idempotency_key'] = request.idempotencyKey;
+    const status = response?.status ?? (isKitError(error) ? error.status : undefined);
+    if (status !== undefined) attributes['http.response.status_code'] = status;
+    if (error !== undefined) {
+      attributes['error.type'] = errorCode(error);
+      if (isKitError(error) && error.outcome !== undefined) attributes['kit.rest.outcome'] = error.outcome;
+      span.setStatus({
+        code: SPAN_STATUS_ERROR,
+        message: redactString(isKitError(error) ? error.message : String(error)),
+      });
+    }
+    span.setAttributes(attributes);
+    span.end();
+  };
+
+  const endAttempt = (state: CallState, request: PipelineRequest, error: unknown) => {
+    state.lastEnd = now();
+    const start = state.attemptStart;
+    // The attempt never reached the exchange (a limiter wait cut short): nothing was sent.
+    if (start === 0) return;
+    state.attemptStart = 0;
+    const end = state.attemptEnd !== 0 ? state.attemptEnd : performance.now();
+    const code = error === undefined ? undefined : errorCode(error);
+    const status = state.status ?? (isKitError(error) ? error.status : undefined);
+    // The trial attempt of a half-open breaker decides: a failure that counts against the host
+    // (what @kit/retry's breaker counts) opens it again, anything else closes it.
+    if (telemetry.circuit === 'half_open') telemetry.circuit = countsAgainstHost(error) ? 'open' : 'closed';
+    const span = state.attemptSpan;
+    if (span !== undefined) {
+      state.attemptSpan = undefined;
+      state.urlFull ??= fullUrl(request);
+      const attributes: OtelAttributes = { 'url.full': state.urlFull };
+      if (status !== undefined) attributes['http.response.status_code'] = status;
+      if (code !== undefined) {
+        attributes['error.type'] = code;
+        span.setStatus({ code: SPAN_STATUS_ERROR });
+      }
+      span.setAttributes(attributes);
+      span.end(end);
+    }
+    if (telemetry.duration !== undefined) {
+      const attributes: OtelAttributes = {
+        'http.request.method': state.method,
+        'server.address': server.address,
+        'server.port': server.port,
+      };
+      if (status !== undefined) attributes['http.response.status_code'] = status;
+      if (code !== undefined) attributes['error.type'] = code;
+      if (withTemplate && state.template !== undefined) attributes['url.template'] = state.template;
+      telemetry.recordDuration((end - start) / 1_000, attributes);
+    }
+  };
+
+  const call: PipelineStep = {
+    name: TELEMETRY_CALL_STEP,
+    send(request, next) {
+      const method = telemetry.method(request.method);
+      const template = telemetry.template(request.pathTemplate);
+      const name = template === undefined ? method : `${method} ${template}`;
+      let span: OtelSpan | undefined;
+      let context: OtelContext | undefined;
+      if (tracer !== undefined) {
+        const parent = activeContext();
+        span = tracer.startSpan(
+          name,
+          {
+            kind: SPAN_KIND.INTERNAL,
+            attributes: {
+              'http.request.method': method,
+              'server.address': server.address,
+              'server.port': server.port,
+              'url.template': template,
+              'kit.rest.idempotency_key': request.idempotencyKey,
+            },
+          },
+          parent,
+        );
+        context = contextWithSpan(parent, span);
+      }
+      const state: CallState = {
+        span,
+        context,
+        method,
+        template,
+        name,
+        attemptSpan: undefined,
+        attemptStart: 0,
+        attemptEnd: 0,
+        status: undefined,
+        lastEnd: -1,
+        totalDelayMs: 0,
+        urlFull: undefined,
+      };
+      states.set(request, state);
+      if (context === undefined && !trackCircuit) return next(request);
+      const result = context === undefined ? next(request) : withContext(context, () => next(request));
+      return result.then(
+        (response) => {
+          endCall(state, request, response, undefined);
+          return response;
+        },
+        (error: unknown) => {
+          endCall(state, request, undefined, error);
+          throw error;
+        },
+      );
+    },
+  };
+
+  const attempt: PipelineStep = {
+    name: TELEMETRY_ATTEMPT_STEP,
+    send(request, next) {
+      const state = states.get(request);
+      if (state === undefined) return next(request);
+      if (state.lastEnd >= 0) state.totalDelayMs += Math.max(0, now() - state.lastEnd);
+      // An attempt got past an open breaker: it is the half-open trial.
+      if (telemetry.circuit === 'open') telemetry.circuit = 'half_open';
+      state.attemptStart = 0;
+      state.attemptEnd = 0;
+      state.status = undefined;
+      return next(request).then(
+        (response) => {
+          endAttempt(state, request, undefined);
+          return response;
+        },
+        (error: unknown) => {
+          endAttempt(state, request, error);
+          throw error;
+        },
+      );
+    },
+  };
+
+  const exchange: PipelineStep = {
+    name: TELEMETRY_EXCHANGE_STEP,
+    send(request, next) {
+      const state = states.get(request);
+      if (state === undefined) return next(request);
+      const start = performance.now();
+      state.attemptStart = start;
+      let context: OtelContext | undefined;
+      if (tracer !== undefined && state.context !== undefined) {
+        const span = tracer.startSpan(
+          state.name,
+          {
+            kind: SPAN_KIND.CLIENT,
+            startTime: start,
+            attributes: {
+              'http.request.method': state.method,
+              'server.address': server.address,
+              'server.port': server.port,
+              'url.template': state.template,
+              'http.request.resend_count': request.attempt > 1 ? request.attempt - 1 : undefined,
+            },
+          },
+          state.context,
+        );
+        state.attemptSpan = span;
+        context = contextWithSpan(state.context, span);
+        // Into the call's headers, which every attempt copies before signing: this attempt's
+        // context replaces the previous one's, and a strategy that signs headers signs it too.
+        if (options.propagateContext) injectTraceContext(context, request.headers);
+      }
+      const sent = context === undefined ? next(request) : withContext(context, () => next(request));
+      return sent.then(
+        (response) => {
+          state.attemptEnd = performance.now();
+          state.status = response.status;
+          telemetry.lastRateLimit = response.rateLimit;
+          return response;
+        },
+        (error: unknown) => {
+          state.attemptEnd = performance.now();
+          throw error;
+        },
+      );
+    },
+  };
+
+  return { call, attempt, exchange };
+}
