@@ -270,11 +270,11 @@ export function createSampleBroker(
   const broker: SampleBroker = {
     getServerTime: (callOptions) =>
       surface(async () => {
-        const sentAt = Date.now();
+        const sentAt = ctx.now();
         const { data } = await publicRest.call(endpoints.getTime, undefined, {
           signal: signalOf(callOptions),
         });
-        const receivedAt = Date.now();
+        const receivedAt = ctx.now();
         return {
           serverTime: data.serverTime,
           skewMs: Math.round(data.serverTime - (sentAt + receivedAt) / 2),

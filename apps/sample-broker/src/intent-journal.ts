@@ -97,8 +97,8 @@ function parse(path: string, text: string, logger: Logger): JournalLine[] {
       if (typeof value.clientOrderId !== 'string') throw new Error('clientOrderId');
       out.push(value);
     } catch (cause) {
-      // A crash mid-write leaves a torn last line: the intent it held was never sent (the write
-      // resolves before sending), so dropping it loses nothing.
+      // A crash mid-write leaves a torn last line: an intent there was never sent (the write
+      // resolves before sending) and a settlement there is settled again, so dropping it loses nothing.
       if (i === lines.length - 1) {
         logger.warn('intent journal: ignoring a torn last line', { journalPath: path, line: i + 1 });
         continue;
@@ -125,13 +125,20 @@ export function openIntentJournal(path: string, options: IntentJournalOptions): 
       let fh: FileHandle | undefined;
       try {
         fh = await open(path, 'a+');
-        // After a crash mid-write the file can end in a torn line; start on a fresh line so the
-        // next entry is not glued onto it.
+        // After a crash mid-write the file can end in a torn line. It never took effect (an order
+        // is sent only once its intent line is written; a lost settlement is settled again by
+        // reconcile()), so cut it off rather than glue the next entry onto it.
         const { size } = await fh.stat();
         if (size > 0) {
-          const last = Buffer.alloc(1);
-          await fh.read(last, 0, 1, size - 1);
-          if (last[0] !== 0x0a) await fh.appendFile('\n', 'utf8');
+          const text = await fh.readFile({ encoding: 'utf8' });
+          if (!text.endsWith('\n')) {
+            const keep = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
+            logger.warn('intent journal: removing a torn last line', {
+              journalPath: path,
+              bytes: size - keep,
+            });
+            await fh.truncate(keep);
+          }
         }
         return fh;
       } catch (cause) {

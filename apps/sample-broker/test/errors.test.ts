@@ -236,9 +236,19 @@ describe('wrong credentials', () => {
     expect(broker.ledger().orders.some((o) => o.clientOrderId === 'oauth-wrong-1')).toBe(false);
   });
 
-  it('good OAuth2 credentials work end to end', async () => {
+  it('good OAuth2 credentials work end to end, the order stream login included', async () => {
     const good = adapter(envFor(broker, 'oauth'));
     expect((await good.getAccount()).id).toBe('acc_demo');
+    const stop = new AbortController();
+    const caughtUp = new Promise<void>((resolve) => good.on('catch_up', () => resolve()));
+    const streaming = (async () => {
+      for await (const _ of good.streamOrderUpdates({ signal: stop.signal })) {
+        // none expected
+      }
+    })();
+    await caughtUp;
+    stop.abort();
+    await streaming;
   });
 
   it('a server clock 60 s ahead is measured and the signed request sent once more', async () => {

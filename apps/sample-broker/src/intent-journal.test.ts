@@ -1,0 +1,72 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isKitError } from '@kit/errors';
+import { createCapturingLogger } from '@kit/logger/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type OrderIntent, openIntentJournal } from './intent-journal';
+
+const intent = (clientOrderId: string): OrderIntent => ({
+  clientOrderId,
+  idempotencyKey: `sb-order-${clientOrderId}`,
+  order: { symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' },
+  createdAt: 1,
+});
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'journal-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the intent journal', () => {
+  it('lists intents without a settlement, in the order they were recorded', async () => {
+    const path = join(dir, 'j.jsonl');
+    const journal = openIntentJournal(path, { logger: createCapturingLogger().logger });
+    await journal.record(intent('a'));
+    await journal.record(intent('b'));
+    await journal.record(intent('c'));
+    await journal.settle({ clientOrderId: 'b', outcome: 'created', orderId: 'ord_1', settledAt: 2 });
+    expect((await journal.unsettled()).map((i) => i.clientOrderId)).toEqual(['a', 'c']);
+    await journal.close();
+    // A new process sees the same.
+    const reopened = openIntentJournal(path, { logger: createCapturingLogger().logger });
+    expect((await reopened.unsettled()).map((i) => i.clientOrderId)).toEqual(['a', 'c']);
+    await reopened.close();
+  });
+
+  it('ignores a torn last line (a crash mid-write) and starts the next entry on a fresh line', async () => {
+    const path = join(dir, 'j.jsonl');
+    writeFileSync(path, `${JSON.stringify({ v: 1, kind: 'intent', ...intent('a') })}\n`);
+    appendFileSync(path, '{"v":1,"kind":"intent","clientOrd');
+    const capture = createCapturingLogger();
+    const journal = openIntentJournal(path, { logger: capture.logger });
+    expect((await journal.unsettled()).map((i) => i.clientOrderId)).toEqual(['a']);
+    expect(capture.records.some((r) => r.level === 'warn' && r.msg.includes('torn'))).toBe(true);
+    await journal.record(intent('b'));
+    expect((await journal.unsettled()).map((i) => i.clientOrderId)).toEqual(['a', 'b']);
+    await journal.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines.at(-2)).toContain('"clientOrderId":"b"');
+  });
+
+  it('refuses a damaged file with a catalogue error and a hint, and a missing file is empty', async () => {
+    const path = join(dir, 'j.jsonl');
+    expect(await openIntentJournal(path, { logger: createCapturingLogger().logger }).unsettled()).toEqual([]);
+    writeFileSync(path, 'not json\n{"v":1,"kind":"intent","clientOrderId":"a"}\n');
+    const error = await openIntentJournal(path, { logger: createCapturingLogger().logger })
+      .unsettled()
+      .catch((e: unknown) => e);
+    expect(isKitError(error) && error.code).toBe('config.unreadable');
+    expect(isKitError(error) && error.hint).toContain('journal');
+  });
+
+  it('reports a journal it cannot write as a catalogue error', async () => {
+    const journal = openIntentJournal(join(dir, 'missing-dir', 'j.jsonl'), {
+      logger: createCapturingLogger().logger,
+    });
+    const error = await journal.record(intent('a')).catch((e: unknown) => e);
+    expect(isKitError(error) && error.code).toBe('config.unreadable');
+    await journal.close();
+  });
+});
