@@ -77,11 +77,12 @@ writeFileSync(
   ),
 );
 
-// 4. Configuration and API reference.
-await generateReference({ root, docs, generatedDir });
-
-// 5. The complete programs and `kit doctor`, run against the sandbox; their output goes into the pages.
-if (!process.argv.includes('--no-examples')) await runExamples({ root, docs, generatedDir });
+// 4. Configuration and API reference, and 5. the complete programs and `kit doctor` run against the
+// sandbox (their output goes into the pages). Side by side: the examples mostly wait on child processes.
+await Promise.all([
+  generateReference({ root, docs, generatedDir }),
+  process.argv.includes('--no-examples') ? undefined : runExamples({ root, docs, generatedDir }),
+]);
 
 console.log(`docs: generated site inputs in ${Date.now() - started} ms`);
 
