@@ -1,5 +1,6 @@
 // Shared pieces of the chaos suite: fast adapter settings, a bounded worker pool, the unhandled
 // rejection counter, seeded randomness and the totals tables every test prints.
+import { createHmac } from 'node:crypto';
 import { ERROR_CATALOGUE, type ErrorCode, isKitError, type KitError } from '@kit/errors';
 import {
   createSampleBroker,
@@ -169,4 +170,77 @@ export function percentile(values: readonly number[], p: number): number {
 /** Median of a sample. */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
+}
+
+/** One page of `GET /v1/order-events` as the sandbox sends it. */
+interface OrderEventsPage {
+  data: Array<{ seq: number; type: string; orderId: string; clientOrderId: string }>;
+  lastSeq: number;
+  hasMore: boolean;
+}
+
+/**
+ * The account's whole order-event history, read over REST with a request signed by hand (the
+ * sandbox README's scheme, on node:crypto): the reference the streamed events are compared with,
+ * independent of the adapter under test.
+ */
+export async function orderEventHistory(
+  broker: SandboxBroker,
+): Promise<Array<{ seq: number; type: string; orderId: string; clientOrderId: string }>> {
+  const events: OrderEventsPage['data'] = [];
+  let after = 0;
+  for (let page = 0; page < 10_000; page++) {
+    const target = `/v1/order-events?after=${after}&limit=1000`;
+    const timestamp = String(Date.now());
+    const signature = createHmac('sha256', DEMO_CREDENTIALS.trader.secret)
+      .update(`${timestamp}GET${target}`)
+      .digest('hex');
+    const response = await fetch(`${broker.url}${target}`, {
+      headers: {
+        'X-API-Key': DEMO_CREDENTIALS.trader.keyId,
+        'X-Timestamp': timestamp,
+        'X-Signature': signature,
+      },
+    });
+    if (response.status !== 200) throw new Error(`GET ${target} answered ${response.status}`);
+    const body = (await response.json()) as OrderEventsPage;
+    events.push(...body.data);
+    after = body.lastSeq;
+    if (!body.hasMore || body.data.length === 0) return events;
+  }
+  throw new Error('order-event history did not end within 10,000 pages');
+}
+
+/** Resolves when `predicate()` holds, re-checked on every `poke()`; rejects after `timeoutMs`. */
+export class Condition {
+  readonly #waiters = new Set<{ predicate: () => boolean; resolve: () => void }>();
+
+  /** Re-checks every waiter (call after the state they watch changed). */
+  poke(): void {
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.predicate()) {
+        this.#waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /** Waits for `predicate`; `what` names it in the timeout error. */
+  until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const waiter = {
+        predicate,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.#waiters.add(waiter);
+    });
+  }
 }
