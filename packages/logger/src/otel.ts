@@ -47,6 +47,10 @@ export interface OtelSpanOptions {
   attributes?: OtelAttributes;
   /** `performance.now()` milliseconds (the SDK converts them) or epoch milliseconds. @default now */
   startTime?: number;
+  /** Start a new trace whatever the context holds. @default false */
+  root?: boolean;
+  /** Spans this one follows from (e.g. the session a reconnect replaces). @default [] */
+  links?: Array<{ context: OtelSpanContext; attributes?: OtelAttributes }> | undefined;
 }
 
 /** A tracer (the api's `Tracer`). @internal */

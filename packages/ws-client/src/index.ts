@@ -1,3 +1,5 @@
+// The OpenTelemetry provider shapes `tracerProvider`/`meterProvider` accept (structural: no import of the api).
+export type { MeterProviderLike, TracerProviderLike } from '@kit/logger/internal';
 export type { BinanceDepthSequencerOptions } from './binance-depth-sequencer';
 export { binanceDepthSequencer } from './binance-depth-sequencer';
 export type { BufferPolicy, ConsumerStats } from './consumer-buffer';
@@ -40,5 +42,7 @@ export type {
 export type { WsProtocol, WsSubscription } from './ws-protocol';
 export { kitJsonProtocol } from './ws-protocol';
 export type { WsStream, WsSubscribeOptions } from './ws-stream';
+export type { WsTelemetryOptions } from './ws-telemetry';
+export { defaultStreamAttribute, WS_TELEMETRY_SCOPE } from './ws-telemetry';
 // Deliberately not exported: connection, heartbeat, watchdog, reconnect-policy, subscription-registry,
 // outbound-queue, request-manager, consumer-buffer and sequenced-stream are the client's internals.

@@ -1,10 +1,12 @@
 import type { AuthStrategy } from '@kit/auth';
 import type { KitError, WsCloseAction } from '@kit/errors';
 import type { Logger } from '@kit/logger';
+import type { MeterProviderLike, TracerProviderLike } from '@kit/logger/internal';
 import type { Clock } from '@kit/retry';
 import type { BufferPolicy } from './consumer-buffer';
 import type { WebSocketConstructor } from './web-socket-like';
 import type { WsProtocol } from './ws-protocol';
+import type { WsTelemetryOptions } from './ws-telemetry';
 
 /** What to do after a close, as decided by `classifyClose`. */
 export interface CloseDecision {
@@ -149,6 +151,15 @@ export interface WsClientOptions {
    * @default defaultClassifyClose
    */
   classifyClose?: (code: number, reason: string) => CloseDecision;
+  /**
+   * Where connection-session spans go (one per connection, state changes, gaps and resyncs as
+   * events). Found once, when the client is created. @default the globally registered provider; none when nothing is registered
+   */
+  tracerProvider?: TracerProviderLike;
+  /** Where metrics go. Found once, when the client is created. @default the globally registered provider; none when nothing is registered */
+  meterProvider?: MeterProviderLike;
+  /** OpenTelemetry settings, or `false` for no telemetry even when providers are registered. @default {} */
+  telemetry?: WsTelemetryOptions | false;
 }
 
 /** Defaults of the scalar {@link WsClientOptions}, applied once in `resolveOptions`. */

@@ -39,6 +39,9 @@ export interface ResolvedWsClientOptions
       | 'subscribeRateLimit'
       | 'WebSocket'
       | 'classifyClose'
+      | 'tracerProvider'
+      | 'meterProvider'
+      | 'telemetry'
     >
   > {
   auth: WsClientOptions['auth'];

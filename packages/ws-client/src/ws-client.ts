@@ -28,6 +28,7 @@ import { schedule } from './timers';
 import { Watchdog } from './watchdog';
 import type { WsClient, WsClientEvents, WsRequestOptions } from './ws-client-types';
 import { Consumer, type WsStream, type WsSubscribeOptions } from './ws-stream';
+import { createWsTelemetry } from './ws-telemetry';
 
 interface StreamState {
   /** The stream's consumers, replaced (never mutated) on change so delivery walks a plain array. */
@@ -35,6 +36,8 @@ interface StreamState {
   schema: WsSubscribeOptions<unknown>['schema'];
   sequenced: SequencedStream<unknown>;
   idleTimeoutMs: number | undefined;
+  /** Messages routed to the stream: a plain count the telemetry reads when metrics are collected. */
+  received: number;
 }
 
 interface Session {
@@ -108,6 +111,18 @@ export function createWsClient(options: WsClientOptions): WsClient {
   const registry = new SubscriptionRegistry<StreamState>();
   const requests = new RequestManager(clock, reportInternal);
   const queue = o.outboundQueue ? new OutboundQueue(o.outboundQueue, () => clock.now()) : undefined;
+  // OpenTelemetry, looked up once: undefined when nothing is registered (then it costs nothing).
+  const telemetry = createWsTelemetry(options, {
+    url: o.url,
+    clock,
+    currentStream: (channel) => registry.get(channel)?.state,
+    queueSize: () => queue?.size,
+  });
+  if (telemetry !== undefined) {
+    emitter.on('state', telemetry.onState);
+    emitter.on('gap', telemetry.onGap);
+    emitter.on('resynced', telemetry.onResynced);
+  }
 
   const pendingAcks = new Set<RegistryEntry<StreamState>>();
   /** Messages sent with a request id, by id; only used when the protocol has `replyId`. */
@@ -489,6 +504,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
       return;
     }
     const stream = entry.state;
+    stream.received++;
     let value = message;
     if (stream.schema) {
       const result = safeParse(stream.schema, message);
@@ -990,6 +1006,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
         () => {
           const state: StreamState = {
             consumers: [],
+            received: 0,
             schema: subscribeOptions.schema as StreamState['schema'],
             idleTimeoutMs: subscribeOptions.idleTimeoutMs,
             sequenced: new SequencedStream<unknown>({
@@ -1010,10 +1027,12 @@ export function createWsClient(options: WsClientOptions): WsClient {
               onError: emitError,
             }),
           };
+          telemetry?.trackStream(channel, state);
           return state;
         },
       );
       entry.state.consumers = [...entry.state.consumers, consumer as Consumer<unknown>];
+      telemetry?.trackConsumer(entry.state, consumer);
       consumer.attachSequence(entry.state.sequenced.stats);
       if (created) {
         if (entry.state.idleTimeoutMs !== undefined) watchdog.watch(channel, entry.state.idleTimeoutMs);

@@ -105,6 +105,11 @@ export class Consumer<T> implements WsStream<T> {
     this.#sequence = stats;
   }
 
+  /** Messages waiting in this consumer's buffer (0 for a callback consumer). @internal */
+  get buffered(): number {
+    return this.#buffer?.length ?? 0;
+  }
+
   /** Whether this consumer has ended. */
   get done(): boolean {
     return this.#done;

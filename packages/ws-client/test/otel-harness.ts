@@ -1,0 +1,82 @@
+// The real OpenTelemetry SDK, in memory: spans through a SimpleSpanProcessor into an
+// InMemorySpanExporter, metrics through a pull reader, and the AsyncHooks context manager
+// registered globally (as an application does). Providers are registered globally only when asked.
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  type DataPoint,
+  type Histogram,
+  MeterProvider,
+  type MetricData,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+/** A reader that collects only when the test asks. */
+class PullReader extends MetricReader {
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+export interface OtelHarness {
+  tracerProvider: BasicTracerProvider;
+  meterProvider: MeterProvider;
+  /** Finished spans, in the order they ended. */
+  spans(): ReadableSpan[];
+  /** Every metric as of now (cumulative). */
+  metrics(): Promise<MetricData[]>;
+  /** The points of one metric (empty when it has none). */
+  points(name: string): Promise<DataPoint<number | Histogram>[]>;
+  /** Every attribute value, event attribute and status message of every span, and every metric attribute: what the leak checks search. */
+  exported(): Promise<string>;
+  shutdown(): Promise<void>;
+}
+
+export function createOtelHarness(options: { global?: boolean } = {}): OtelHarness {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const reader = new PullReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  context.setGlobalContextManager(new AsyncHooksContextManager().enable());
+  if (options.global) {
+    trace.setGlobalTracerProvider(tracerProvider);
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+  const collect = async (): Promise<MetricData[]> => {
+    const { resourceMetrics } = await reader.collect();
+    return resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
+  };
+  return {
+    tracerProvider,
+    meterProvider,
+    spans: () => exporter.getFinishedSpans(),
+    metrics: collect,
+    async points(name) {
+      const metric = (await collect()).find((m) => m.descriptor.name === name);
+      return (metric?.dataPoints ?? []) as DataPoint<number | Histogram>[];
+    },
+    async exported() {
+      const parts: string[] = [];
+      for (const span of exporter.getFinishedSpans()) {
+        parts.push(span.name, span.status.message ?? '', JSON.stringify(span.attributes));
+        for (const event of span.events) parts.push(event.name, JSON.stringify(event.attributes ?? {}));
+      }
+      for (const metric of await collect())
+        for (const point of metric.dataPoints) parts.push(JSON.stringify(point.attributes));
+      return parts.join('\n');
+    },
+    async shutdown() {
+      await meterProvider.shutdown();
+      await tracerProvider.shutdown();
+      trace.disable();
+      metrics.disable();
+      context.disable();
+      propagation.disable();
+    },
+  };
+}
