@@ -2,6 +2,7 @@
 // AsyncHooks context manager) and the real WebSocket fault server: a span per connection session
 // with the state changes, gaps and resyncs as events, and the metrics of connections, reconnects,
 // streams, consumer buffers and the outbound queue.
+import { Secret } from '@kit/logger';
 import { createWsFaultServer, type WsFaultServer } from '@kit/testing';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -194,6 +195,19 @@ describe('ws-client telemetry', () => {
     expect(await values('kit.ws.stale', 'kit.ws.detector')).toEqual({ 'data watchdog': 1 });
     expect(await values('kit.ws.reconnects', 'kit.ws.reason')).toEqual({ 'idle timeout': 1 });
     expect(eventNames(sessions()[0])).toEqual(['live', 'stale', 'backoff']);
+  });
+
+  it('no secret from the URL query, the login or a close reason reaches an attribute', async () => {
+    const token = new Secret('Qws-listen-key-8f3a2c917');
+    const ws = client({ url: `${server.url}?listenKey=${token.reveal()}` });
+    ws.connect();
+    await ws.ready();
+    const backoff = nextState(ws, 'backoff');
+    server.connections[0]?.close(1011, `restarting ${token.reveal()}`);
+    await backoff;
+    const text = await otel.exported();
+    expect(text).toContain('kit.ws.close.reason');
+    expect(text).not.toContain(token.reveal());
   });
 
   it('does nothing when no provider is found or telemetry is false', async () => {
