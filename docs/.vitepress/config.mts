@@ -29,6 +29,7 @@ const guides: DefaultTheme.SidebarItem[] = [
       { text: 'WebSocket lifecycle', link: '/guides/websocket-lifecycle' },
       { text: 'Authentication and signing', link: '/guides/auth-and-signing' },
       { text: 'Logging, redaction, support bundle', link: '/guides/logging-and-support' },
+      { text: 'Observability', link: '/observability' },
       { text: 'Writing a broker adapter', link: '/guides/broker-adapter' },
       { text: 'Testing your integration', link: '/guides/testing' },
     ],

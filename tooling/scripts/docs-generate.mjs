@@ -5,7 +5,7 @@
 // - docs/reference/ (configuration reference and API reference; see docs-reference.mjs)
 // - docs/.vitepress/generated/captures/ (what the examples and `kit doctor` print; see docs-examples.mjs)
 // Everything written here is gitignored: it is rebuilt from the sources on every build.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -20,7 +20,6 @@ if (!process.execArgv.some((arg) => arg.includes('@kit/source'))) {
 
 const { tsImport } = await import('tsx/esm/api');
 const { generateReference } = await import('./docs-reference.mjs');
-const { runExamples } = await import('./docs-examples.mjs');
 
 const root = new URL('../..', import.meta.url).pathname;
 const docs = join(root, 'docs');
@@ -79,10 +78,24 @@ writeFileSync(
 
 // 4. Configuration and API reference, and 5. the complete programs and `kit doctor` run against the
 // sandbox (their output goes into the pages). Side by side: the examples mostly wait on child processes.
-await Promise.all([
-  generateReference({ root, docs, generatedDir }),
-  process.argv.includes('--no-examples') ? undefined : runExamples({ root, docs, generatedDir }),
-]);
+// The examples run in a child process, so the sandbox's event loop is not stalled by the type-checking here.
+const examples = process.argv.includes('--no-examples')
+  ? Promise.resolve(0)
+  : new Promise((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@kit/source', join(root, 'tooling', 'scripts', 'docs-examples.mjs')],
+        {
+          stdio: 'inherit',
+        },
+      );
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+await generateReference({ root, docs, generatedDir });
+if ((await examples) !== 0) {
+  console.error('docs: the examples or doctor runs failed (above)');
+  process.exit(1);
+}
 
 console.log(`docs: generated site inputs in ${Date.now() - started} ms`);
 

@@ -401,6 +401,74 @@ function packageOfApiPage(page) {
   return entry ? (entry[0] === '.' ? `@kit/${pkg}` : `@kit/${pkg}/${entry[0].slice(2)}`) : undefined;
 }
 
+function sourceFiles(dir, out = []) {
+  const fs = createRequire(import.meta.url)('node:fs');
+  if (!fs.existsSync(dir)) return out;
+  for (const name of fs.readdirSync(dir)) {
+    const path = join(dir, name);
+    if (fs.statSync(path).isDirectory()) sourceFiles(path, out);
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+const INSTRUMENT =
+  /create(Histogram|Counter|UpDownCounter|ObservableGauge|ObservableCounter|ObservableUpDownCounter|Gauge)\(\s*'([^']+)'\s*,\s*\{([\s\S]*?)\}\s*\)/g;
+const ATTRIBUTE = /'((?:http|url|server|error|network|kit)\.[a-z0-9_.]+)'/g;
+
+/**
+ * The telemetry every package emits (for docs/observability.md), read from the instrument declarations in the sources (name,
+ * kind, unit, description) and the attribute keys they set, so the table cannot drift.
+ */
+function telemetryPage(root, codes) {
+  const lines = [];
+  let total = 0;
+  for (const pkg of Object.keys(ENTRY_POINTS)) {
+    const files = sourceFiles(join(root, 'packages', pkg, 'src'));
+    const instruments = [];
+    const attributes = new Set();
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      if (!/tracer|meter/i.test(text)) continue;
+      for (const m of text.matchAll(INSTRUMENT)) {
+        const [, kind, name, body] = m;
+        const description = body.match(/description:\s*(['"`])([\s\S]*?)\1/)?.[2] ?? '';
+        const unit = body.match(/unit:\s*'([^']*)'/)?.[1] ?? '';
+        instruments.push({ kind, name, unit, description, file: relative(root, file) });
+      }
+      if (/startSpan|addEvent|setAttributes|\.record\(|\.add\(/.test(text)) {
+        for (const m of text.matchAll(ATTRIBUTE)) {
+          if (!instruments.some((i) => i.name === m[1]) && !codes.has(m[1])) attributes.add(m[1]);
+        }
+      }
+    }
+    if (instruments.length === 0) continue;
+    total += instruments.length;
+    lines.push(
+      `### Metrics of @kit/${pkg}`,
+      '',
+      '| Metric | Instrument | Unit | Description |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const i of instruments)
+      lines.push(
+        `| \`${i.name}\` | ${i.kind} | ${cell(i.unit ? `\`${i.unit}\`` : '')} | ${cell(i.description)} |`,
+      );
+    lines.push('');
+    if (attributes.size > 0) {
+      lines.push('Attribute keys set on its spans, span events and metrics:', '');
+      lines.push(
+        [...attributes]
+          .sort()
+          .map((a) => `\`${a}\``)
+          .join(', '),
+        '',
+      );
+    }
+  }
+  return { text: lines.join('\n'), total };
+}
+
 export async function generateReference({ root, docs, generatedDir }) {
   const started = Date.now();
   const referenceDir = join(docs, 'reference');
@@ -409,6 +477,16 @@ export async function generateReference({ root, docs, generatedDir }) {
   writeFileSync(join(referenceDir, 'configuration.md'), await configurationPage(root, docs));
 
   const items = [{ text: 'Configuration', link: '/reference/configuration' }];
+  // docs/observability.md includes this table.
+  const { ERROR_CATALOGUE } = await tsImport(
+    join(root, 'packages', 'errors', 'src', 'catalogue.ts'),
+    import.meta.url,
+  );
+  const telemetry = telemetryPage(root, new Set(Object.keys(ERROR_CATALOGUE)));
+  writeFileSync(
+    join(generatedDir, 'telemetry.md'),
+    telemetry.total > 0 ? telemetry.text : 'No package declares OpenTelemetry instruments yet.\n',
+  );
   let apiItems = [];
   if (!process.argv.includes('--no-api')) {
     const pages = await apiReference(root, docs);
