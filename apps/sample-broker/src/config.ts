@@ -15,6 +15,7 @@ import {
   loadConfig,
   secret,
 } from '@kit/config';
+import { KitError } from '@kit/errors';
 import * as v from 'valibot';
 import type { SampleBrokerConfig } from './types';
 
@@ -234,3 +235,28 @@ export const sampleBrokerConfig: SampleBrokerConfigDefinition = {
   },
   describe: () => definition.describe(),
 };
+
+/**
+ * Re-validates a config through the schema, so a hand-built object (not from `load()`) gets the
+ * same one-error-with-every-problem treatment. Secrets are revealed only into the loader, which
+ * wraps them again. @internal
+ */
+export function checkedConfig(config: SampleBrokerConfig): SampleBrokerConfig {
+  if (typeof config !== 'object' || config === null) {
+    throw new KitError('config.invalid', {
+      message: 'createSampleBroker() needs a config object',
+      hint: 'Pass sampleBrokerConfig.load() (it reads the SAMPLE_BROKER_* variables).',
+    });
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    overrides[key] =
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { reveal?: unknown }).reveal === 'function'
+        ? (value as { reveal(): string }).reveal()
+        : value;
+  }
+  return sampleBrokerConfig.load({ env: {}, overrides: overrides as never });
+}

@@ -1,14 +1,14 @@
 // Assembles the adapter: credentials -> auth strategy, one REST client (endpoint table, error map,
 // retries, limiter), a stream-connection factory, the order placer and the streams. Everything the
 // adapter does is one of the small modules imported here; this file only wires them.
-import { type AuthStrategy, createServerClock, hmacAuth, oauth2ClientCredentials } from '@kit/auth';
 import { classifyError, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
-import { createRestClient, type RestClient } from '@kit/rest-client';
-import { createWsClient, kitJsonProtocol, type WsClient } from '@kit/ws-client';
+import { createRestClient } from '@kit/rest-client';
+import type { WsClient } from '@kit/ws-client';
 import { type AdapterContext, createStats } from './adapter-context';
 import { AdapterEvents } from './adapter-events';
-import { sampleBrokerConfig } from './config';
+import { createAuth } from './auth-strategy';
+import { checkedConfig } from './config';
 import { endpoints } from './endpoints';
 import { createSampleBrokerErrorMapper } from './error-map';
 import { type IntentJournal, openIntentJournal } from './intent-journal';
@@ -17,6 +17,7 @@ import { streamOrderUpdates } from './order-updates';
 import { createOrderPlacer, findOrderByClientId } from './place-order';
 import { streamQuotes } from './quotes';
 import { listAllOrders, reconcileIntents } from './reconcile';
+import { createStreamFactory } from './stream-connection';
 import type {
   AdapterStats,
   CallSignalOptions,
@@ -24,72 +25,11 @@ import type {
   SampleBroker,
   SampleBrokerConfig,
   SampleBrokerOptions,
-  StreamKind,
 } from './types';
 import { validateInteger, validateSymbol } from './validate-arguments';
 
 /** Default page size of `listOrders`. */
 export const DEFAULT_LIST_PAGE_SIZE = 100;
-
-/**
- * Re-validates a config through the schema, so a hand-built object (not from `load()`) gets the
- * same one-error-with-every-problem treatment. Secrets are revealed only into the loader, which
- * wraps them again.
- */
-function checkedConfig(config: SampleBrokerConfig): SampleBrokerConfig {
-  if (typeof config !== 'object' || config === null) {
-    throw new KitError('config.invalid', {
-      message: 'createSampleBroker() needs a config object',
-      hint: 'Pass sampleBrokerConfig.load() (it reads the SAMPLE_BROKER_* variables).',
-    });
-  }
-  const overrides: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (value === undefined) continue;
-    overrides[key] =
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { reveal?: unknown }).reveal === 'function'
-        ? (value as { reveal(): string }).reveal()
-        : value;
-  }
-  return sampleBrokerConfig.load({ env: {}, overrides: overrides as never });
-}
-
-function createAuth(config: SampleBrokerConfig, options: SampleBrokerOptions, publicRest: RestClient) {
-  const logger = options.logger ?? noopLogger;
-  if (config.clientId !== undefined && config.clientSecret !== undefined) {
-    return oauth2ClientCredentials({
-      tokenUrl: `${config.baseUrl.replace(/\/+$/, '')}/oauth/token`,
-      clientId: config.clientId.reveal(),
-      clientSecret: config.clientSecret,
-      logger,
-      random: options.random,
-    });
-  }
-  // HMAC timestamps must sit inside the broker's window: follow the server's clock, and re-measure
-  // it once when the broker says the timestamp was outside (then the request is sent once more).
-  const clock = createServerClock({
-    fetchServerTime: async (signal) =>
-      (await publicRest.call(endpoints.getTime, undefined, { signal })).data.serverTime,
-    logger,
-  });
-  const hmac = hmacAuth({
-    apiKey: config.apiKey as NonNullable<SampleBrokerConfig['apiKey']>,
-    apiSecret: config.apiSecret as NonNullable<SampleBrokerConfig['apiSecret']>,
-    clock,
-  });
-  const strategy: AuthStrategy = {
-    name: 'hmac:sample-broker',
-    authenticate: (request) => hmac.authenticate(request),
-    async onUnauthorized(error) {
-      if (error.code !== 'auth.clock_skew') return false;
-      await clock.sync();
-      return true;
-    },
-  };
-  return strategy;
-}
 
 /**
  * Creates the sample broker adapter. Nothing connects until a method is called; `close()` ends every
@@ -160,62 +100,16 @@ export function createSampleBroker(
   });
 
   const sockets = new Set<WsClient>();
-  const openStream = (kind: StreamKind, stream: { symbol?: string; authenticated: boolean }): WsClient => {
-    const ws = createWsClient({
-      url: settings.wsUrl,
-      auth: stream.authenticated ? auth : undefined,
-      protocol: kitJsonProtocol,
-      logger: logger.child({
-        stream: kind,
-        ...(stream.symbol === undefined ? {} : { symbol: stream.symbol }),
-      }),
-      random,
-      idleTimeoutMs: settings.idleTimeoutMs,
-      reconnect: opts.wsReconnect,
-      pingIntervalMs: opts.wsPingIntervalMs,
-      pongTimeoutMs: opts.wsPongTimeoutMs,
-    });
-    sockets.add(ws);
-    const where = { stream: kind, ...(stream.symbol === undefined ? {} : { symbol: stream.symbol }) };
-    let wasLive = false;
-    let lastCloseCode: number | undefined;
-    ws.on('state', (change) => {
-      if (change.closeCode !== undefined) lastCloseCode = change.closeCode;
-      switch (change.to) {
-        case 'live':
-          if (wasLive) {
-            stats.reconnects++;
-            events.emit('reconnect', { stream: kind, closeCode: lastCloseCode, attempt: change.attempt });
-          }
-          wasLive = true;
-          events.emit('state', { ...where, state: 'live', reason: change.reason });
-          break;
-        case 'stale':
-          events.emit('stale', { ...where, silentMs: settings.idleTimeoutMs });
-          events.emit('state', { ...where, state: 'stale', reason: change.reason });
-          break;
-        case 'backoff':
-          events.emit('state', { ...where, state: 'reconnecting', reason: change.reason });
-          break;
-        case 'connecting':
-          if (!wasLive) events.emit('state', { ...where, state: 'connecting', reason: change.reason });
-          break;
-        case 'closed':
-          sockets.delete(ws);
-          events.emit('state', { ...where, state: 'closed', reason: change.reason });
-          break;
-        case 'failed':
-          sockets.delete(ws);
-          if (change.error !== undefined) events.emit('error', change.error);
-          events.emit('state', { ...where, state: 'closed', reason: change.reason });
-          break;
-      }
-    });
-    ws.on('error', (error) => events.emit('error', error));
-    // Still retrying, but failing every time: worth an error event, not only state noise.
-    ws.on('degraded', (degraded) => events.emit('error', degraded.error));
-    return ws;
-  };
+  const openStream = createStreamFactory({
+    settings,
+    options: opts,
+    auth,
+    logger,
+    random,
+    events,
+    stats,
+    sockets,
+  });
 
   const ctx: AdapterContext = {
     rest,
