@@ -61,8 +61,8 @@ export interface WorkerReport {
   authEvents: Array<{ at: number; token: string }>;
   /** This process's own requests to the token endpoint. */
   tokenRequests: Array<{ start: number; end: number; status: number }>;
-  /** Log records of auth, the token cache, the limiter store and the client (warn and up), redacted. */
-  logs: Array<{ level: string; msg: string }>;
+  /** Log records of auth and the token cache (debug and up), the limiter store and the client (info and up), redacted. */
+  logs: Array<{ at: string; level: string; msg: string; cause?: string }>;
   /** How many tokens this process used appear in its captured log text (must be 0). */
   tokenLeaks: number;
 }
