@@ -223,7 +223,9 @@ export function createRestClient(options: RestClientOptions): RestClient {
   if (requestIdHeader !== false) steps.push(createRequestIdStep({ headerName: requestIdHeader }));
   steps.push(createIdempotencyStep(idempotency));
   if (telemetrySteps !== undefined) steps.push(telemetrySteps.call);
-  steps.push(createRetryStep({ policy, logger, hooks: stepHooks, budgetKey: base.host }));
+  steps.push(
+    createRetryStep({ policy, logger, hooks: stepHooks, budgetKey: base.host, paced: limiter !== undefined }),
+  );
   if (options.auth?.onUnauthorized !== undefined)
     steps.push(createUnauthorizedStep({ auth: options.auth, logger }));
   if (telemetrySteps !== undefined) steps.push(telemetrySteps.attempt);

@@ -15,18 +15,28 @@ export interface RetryStepOptions {
   logger: Logger;
   /** `onRetry` is called before each wait. */
   hooks: RestClientHooks;
-  /** The retry-budget key (the host), so one failing host does not drain another's budget. */
+  /** The retry-budget and adaptive-rate key (the host), so one host's failures or 429s do not slow another. */
   budgetKey: string;
+  /**
+   * Whether a rate limiter paces every attempt (the client's `rateLimit`): it then handles 429s
+   * itself, so the policy's adaptive rate stays out and a 429 is retried through the limiter at
+   * once. @default false
+   */
+  paced?: boolean;
 }
 
 /**
  * Runs the rest of the pipeline through @kit/retry's policy, with the shared rule
  * (`shouldRetry(error, { method, hasIdempotencyKey })`): idempotent methods on anything retryable,
  * POST/PATCH only with an idempotency key, else only when the request never left or on a 429.
- * Each attempt gets the policy's signal (caller + attempt timeout + deadline).
+ * Each attempt gets the policy's signal (caller + attempt timeout + deadline). A 429 slows down
+ * every call to the host: the client's limiter when it has one (`paced`), else the policy's
+ * adaptive rate for `budgetKey`; either way the retry waits for its turn instead of a backoff and
+ * does not use up an attempt.
  */
 export function createRetryStep(options: RetryStepOptions): PipelineStep {
   const { policy, logger, hooks, budgetKey } = options;
+  const paced = options.paced === true;
   return {
     name: RETRY_STEP,
     send(request, next) {
@@ -40,6 +50,7 @@ export function createRetryStep(options: RetryStepOptions): PipelineStep {
         {
           signal: request.signal,
           budgetKey,
+          paced,
           shouldRetry: (error) => shouldRetry(error, info),
           onRetry: (event) => {
             logger.info('rest: retrying', {

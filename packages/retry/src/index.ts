@@ -1,3 +1,5 @@
+export type { AdaptiveRateOptions } from './adaptive-rate';
+export { DEFAULT_ADAPTIVE_RATE_OPTIONS } from './adaptive-rate';
 export type { Backoff, BackoffOptions } from './backoff';
 export { createBackoff, DEFAULT_BACKOFF_OPTIONS } from './backoff';
 export type { Clock } from './clock';

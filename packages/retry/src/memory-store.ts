@@ -23,8 +23,13 @@ export interface MemoryStore extends RateLimitStore {
 
 interface BucketState {
   levels: number[];
+  /** Refilled up to here; in the future during a pause (the buckets refill from its end). */
   updatedAt: number;
   blockedUntil: number;
+  /** Emptied by a pause: windows without a level yet start with one token, not full. */
+  drained: boolean;
+  /** The windows of the last take (the size of each, for the token a pause leaves). */
+  windows: readonly RateLimitWindow[];
 }
 
 /** Tokens of each window after refilling from `state.updatedAt` to `now`. */
@@ -32,7 +37,7 @@ function refill(state: BucketState, windows: readonly RateLimitWindow[], now: nu
   const elapsed = Math.max(0, now - state.updatedAt);
   for (let i = 0; i < windows.length; i++) {
     const window = windows[i] as RateLimitWindow;
-    const level = state.levels[i] ?? window.tokens;
+    const level = state.levels[i] ?? (state.drained ? Math.min(1, window.tokens) : window.tokens);
     state.levels[i] = Math.min(window.tokens, level + (elapsed * window.tokens) / window.intervalMs);
   }
   state.updatedAt = Math.max(state.updatedAt, now);
@@ -40,7 +45,8 @@ function refill(state: BucketState, windows: readonly RateLimitWindow[], now: nu
 
 /**
  * The default, in-process {@link RateLimitStore}: one token bucket per window per key, refilled
- * continuously from the clock. Answers synchronously, so an uncontended acquire costs no I/O.
+ * continuously from the clock (a pause leaves one token at its end). Answers
+ * synchronously, so an uncontended acquire costs no I/O.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? systemClock;
@@ -48,9 +54,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const stateFor = (key: string, windows: readonly RateLimitWindow[], now: number): BucketState => {
     let state = buckets.get(key);
     if (!state) {
-      state = { levels: windows.map((w) => w.tokens), updatedAt: now, blockedUntil: 0 };
+      state = {
+        levels: windows.map((w) => w.tokens),
+        updatedAt: now,
+        blockedUntil: 0,
+        drained: false,
+        windows,
+      };
       buckets.set(key, state);
     }
+    state.windows = windows;
     refill(state, windows, now);
     return state;
   };
@@ -83,10 +96,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return true;
     },
     block(key, durationMs) {
+      if (!(durationMs > 0)) return;
       const now = clock.now();
-      const state = buckets.get(key) ?? { levels: [], updatedAt: now, blockedUntil: 0 };
-      state.blockedUntil = Math.max(state.blockedUntil, now + durationMs);
+      const until = now + durationMs;
+      const state = buckets.get(key) ?? {
+        levels: [],
+        updatedAt: now,
+        blockedUntil: 0,
+        drained: false,
+        windows: [],
+      };
       buckets.set(key, state);
+      // A shorter pause inside a longer one changes nothing (that one already emptied the buckets).
+      if (until <= state.blockedUntil) return;
+      state.blockedUntil = until;
+      // One token when the pause ends, refilling from there: one request may leave as it ends and
+      // the queue follows at the rate, instead of as one burst of the whole bucket.
+      for (let i = 0; i < state.levels.length; i++) {
+        state.levels[i] = Math.min(1, (state.windows[i] as RateLimitWindow | undefined)?.tokens ?? 1);
+      }
+      state.drained = true;
+      state.updatedAt = until;
     },
     clamp(key, windows, windowIndex, remaining) {
       const state = stateFor(key, windows, clock.now());

@@ -203,3 +203,41 @@ export function parseRateLimitHeaders(
   }
   return observations;
 }
+
+/**
+ * Whether a legacy `X-RateLimit-*` observation and an IETF one describe the same window: the
+ * same limit, or a limit only one of them states (servers that send both send the same numbers).
+ */
+function sameWindow(legacy: RateLimitObservation, ietf: RateLimitObservation): boolean {
+  return legacy.limit === undefined || ietf.limit === undefined || legacy.limit === ietf.limit;
+}
+
+/**
+ * How long until every exhausted window (`remaining <= 0`) has reset, in ms, or undefined when
+ * none states a reset. Different windows: the latest reset. The same window described twice (a
+ * legacy `X-RateLimit-Reset` beside an IETF `RateLimit` header): the IETF reset, which is a delta
+ * in seconds, where the legacy one is usually an epoch second, rounded up to a whole second and
+ * read against the server's clock.
+ *
+ * @internal
+ */
+export function exhaustedResetMs(observations: readonly RateLimitObservation[]): number | undefined {
+  let latest: number | undefined;
+  for (const observation of observations) {
+    if (observation.remaining > 0 || observation.resetMs === undefined) continue;
+    if (
+      observation.source === 'x-ratelimit' &&
+      observations.some(
+        (other) =>
+          other.source !== 'x-ratelimit' &&
+          other.source !== 'used-weight' &&
+          other.remaining <= 0 &&
+          other.resetMs !== undefined &&
+          sameWindow(observation, other),
+      )
+    )
+      continue;
+    if (latest === undefined || observation.resetMs > latest) latest = observation.resetMs;
+  }
+  return latest;
+}

@@ -1,6 +1,11 @@
-/** One limit window: at most `tokens` weight per `intervalMs`, refilled continuously (a token bucket). */
+/**
+ * One limit window: at most `tokens` weight per `intervalMs`, refilled continuously (a token
+ * bucket). The rate is `tokens / intervalMs`; `tokens` is also the burst, what may leave at once
+ * after a quiet spell. A strict server (nginx `limit_req` without `burst`, most API gateways'
+ * per-second limits) refuses bursts: give it `tokens: 1` and the interval between two requests.
+ */
 export interface RateLimitWindow {
-  /** Bucket size: the weight allowed per interval (and the largest burst). */
+  /** Bucket size: the weight allowed per interval, and the largest burst (what may leave at once). */
   readonly tokens: number;
   /** The interval over which `tokens` refill, in milliseconds. */
   readonly intervalMs: number;
@@ -31,7 +36,10 @@ export interface RateLimitStore {
   ): TakeResult | Promise<TakeResult>;
   /**
    * Pauses `key` for everyone sharing the store for `durationMs` from now (a 429 seen by one
-   * process pauses all). Never shortens a longer pause.
+   * process pauses all). When the pause ends, every window holds one token (at most its size) and
+   * refills at its rate from there: one request may leave as the pause ends, the rest follow at
+   * the rate, never as one burst of the whole bucket. Never shortens a longer pause (a shorter one
+   * inside it does nothing).
    */
   block(key: string, durationMs: number): void | Promise<void>;
   /** Lowers window `windowIndex` of `key` to at most `remaining` tokens: the server's count wins. */

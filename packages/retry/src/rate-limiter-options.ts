@@ -16,7 +16,11 @@ export interface RateLimitPauseEvent {
 
 /** Options for {@link createRateLimiter}. */
 export interface RateLimiterOptions {
-  /** The windows enforced at once; an acquisition takes its weight from each. @default [{ tokens: 10, intervalMs: 1000 }] */
+  /**
+   * The windows enforced at once; an acquisition takes its weight from each. Each window's `tokens`
+   * is also its burst: against a server that refuses bursts, use `tokens: 1` and the spacing
+   * between two requests (`{ tokens: 1, intervalMs: 50 }` for 20 per second). @default [{ tokens: 10, intervalMs: 1000 }]
+   */
   limits?: readonly RateLimitWindow[];
   /** Most acquisitions waiting; beyond it `acquire` fails with `rate_limit.queue_full`. @default 1_000 */
   maxQueueSize?: number;
@@ -31,7 +35,14 @@ export interface RateLimiterOptions {
    * `{ 'x-mbx-used-weight-1m': 60_000 }` for Binance. @default {}
    */
   usedWeightHeaders?: Readonly<Record<string, number>>;
-  /** Pause after a 429 that gives no hint at all, in milliseconds. @default 1_000 */
+  /**
+   * Pause after a 429 (or `remaining = 0`) that says nothing about when to come back (no
+   * Retry-After, no reset), in milliseconds. The default is one request's interval at the configured
+   * rate (50 ms for `{ tokens: 20, intervalMs: 1000 }`): the refused request left too soon after
+   * the last one, and a strict server (nginx `limit_req`) takes the next one that interval later; a
+   * longer guess would only waste the allowance. Like every pause it empties the buckets, so the
+   * queue then follows at the rate. @default the slowest window's `intervalMs / tokens`
+   */
   defaultPauseMs?: number;
   /** Longest pause a server header can impose, in milliseconds (guards against bogus resets). @default 600_000 */
   maxPauseMs?: number;
@@ -47,7 +58,6 @@ export const DEFAULT_RATE_LIMITER_OPTIONS = {
   maxQueueSize: 1_000,
   key: 'default',
   usedWeightHeaders: {},
-  defaultPauseMs: 1_000,
   maxPauseMs: 600_000,
 } as const satisfies RateLimiterOptions;
 

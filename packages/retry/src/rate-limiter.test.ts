@@ -150,7 +150,7 @@ describe('createRateLimiter', () => {
     expect(() => createRateLimiter({ limits: [] })).toThrow(/tokens > 0/);
   });
 
-  it('a 429 pauses every waiter until Retry-After, not just the request that got it', async () => {
+  it('a 429 pauses every waiter until Retry-After, then they leave at the rate, not as one burst', async () => {
     const pauses: RateLimitPauseEvent[] = [];
     const limiter = createRateLimiter({
       limits: [{ tokens: 100, intervalMs: 1000 }],
@@ -163,9 +163,10 @@ describe('createRateLimiter', () => {
     const all = ['a', 'b', 'c'].map((id) => t.add(id, limiter.acquire()));
     await vi.advanceTimersByTimeAsync(1999);
     expect(t.done).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(21);
     await Promise.all(all);
-    expect(t.done.map((d) => d.at)).toEqual([2000, 2000, 2000]);
+    // The bucket held 99 tokens; after the pause the three leave 10 ms apart (100 per second).
+    expect(t.done.map((d) => d.at)).toEqual([2000, 2010, 2020]);
     expect(pauses).toEqual([{ untilMs: start + 2000, reason: 'status_429' }]);
   });
 

@@ -1,9 +1,16 @@
-import { isKitError, KitError, parseExplicitRetryAfter, parseRetryAfter } from '@kit/errors';
+import { isKitError, KitError, parseExplicitRetryAfter, parseRateLimitReset } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
+import {
+  AdaptiveRate,
+  DEFAULT_ADAPTIVE_RATE_OPTIONS,
+  GRANT_MASK,
+  measuredRate,
+  REFUND_DELAY,
+} from './adaptive-rate';
 import { listHeaderNames } from './header-names';
 import { createMemoryStore, type MemoryStore } from './memory-store';
-import { parseRateLimitHeaders, type RateLimitObservation } from './rate-limit-headers';
+import { exhaustedResetMs, parseRateLimitHeaders, type RateLimitObservation } from './rate-limit-headers';
 import type { RateLimitWindow, TakeResult } from './rate-limit-store';
 import {
   type AcquireOptions,
@@ -25,13 +32,23 @@ export interface RateLimiter {
   acquire(weight?: number, options?: AcquireOptions): Promise<void>;
   /**
    * Feeds a response: 429 (and 503 with Retry-After) pause the whole queue until Retry-After or the
-   * reset; `remaining = 0` pauses until the reset; other `remaining` values lower the buckets.
+   * reset; `remaining = 0` pauses until the reset; other `remaining` values lower the buckets. A
+   * 429 (or 418) also switches the limiter to pacing for good (see {@link RateLimiter.pacing}).
    */
   observe(response: RateLimitResponse): void;
-  /** Pauses every acquisition until `epochMs` (on the limiter's clock); never shortens a pause. */
+  /**
+   * Pauses every acquisition until `epochMs` (on the limiter's clock) and empties the buckets, so
+   * that the queue resumes at the configured rate, not in a burst; never shortens a pause.
+   */
   pauseUntil(epochMs: number, reason?: RateLimitPauseReason): void;
   /** When the current local pause ends (epoch ms), or 0. */
   readonly pausedUntil: number;
+  /**
+   * Whether the limiter paces: after a 429 it did not foresee, each window's burst shrinks to the
+   * largest single acquisition seen (one request, unweighted) at the same rate, so requests leave
+   * evenly spaced from then on instead of a bucket at a time.
+   */
+  readonly pacing: boolean;
   /** Acquisitions waiting. */
   readonly queueSize: number;
 }
@@ -93,7 +110,76 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       message: 'Every rate limit window needs tokens > 0 and intervalMs > 0',
     });
   }
+  if (options.defaultPauseMs !== undefined && !(options.defaultPauseMs >= 0)) {
+    throw new KitError('client.invalid_argument', {
+      message: `defaultPauseMs must be a number of milliseconds >= 0; got ${String(options.defaultPauseMs)}`,
+    });
+  }
   const maxWeight = Math.min(...limits.map((w) => w.tokens));
+  // One request's interval at the configured rate: how long the slowest window takes to refill one token.
+  const defaultPauseMs = options.defaultPauseMs ?? Math.max(...limits.map((w) => w.intervalMs / w.tokens));
+  // The rate of the tightest window, in weight per second: the most the learned rate may reach.
+  const configuredRate = Math.min(...limits.map((w) => (w.tokens * 1_000) / w.intervalMs));
+  // The windows the store enforces: the configured ones until a 429; from then on (`pacing`) the
+  // same windows with a burst of the largest acquisition seen, at the learned rate (`adaptive`,
+  // at most the configured one), rebuilt when that rate has moved by more than 0.2%.
+  let windows: readonly RateLimitWindow[] = limits;
+  let pacing = false;
+  let adaptive: AdaptiveRate | undefined;
+  let factor = 1;
+  let largestWeight = 1;
+  const shape = (): void => {
+    windows = limits.map((w) => {
+      const burst = Math.min(w.tokens, largestWeight);
+      return burst === w.tokens && factor === 1
+        ? w
+        : { tokens: burst, intervalMs: (w.intervalMs * burst) / w.tokens / factor };
+    });
+  };
+  const pace = (now: number): void => {
+    pacing = true;
+    // Requests granted so far were let go before the limiter knew: the round of this 429. The burst
+    // was the cause, so pacing (not a lower rate) is the answer to it.
+    adaptive = new AdaptiveRate({
+      ratePerSecond: configuredRate,
+      minRatePerSecond: Math.min(configuredRate, DEFAULT_ADAPTIVE_RATE_OPTIONS.minRatePerSecond),
+      maxRatePerSecond: configuredRate,
+      recoveryMs: DEFAULT_ADAPTIVE_RATE_OPTIONS.recoveryMs,
+      nowMs: now,
+      // A first 429 after a run of successes was noise (the burst did not cause it): the next one
+      // then counts as isolated too.
+      okBefore: successes,
+      firstMark: granted + 1,
+    });
+    shape();
+  };
+  const enforced = (now: number): readonly RateLimitWindow[] => {
+    if (adaptive === undefined) return windows;
+    const next = adaptive.rateAt(now) / configuredRate;
+    if (Math.abs(next - factor) > factor * 0.002) {
+      factor = next;
+      shape();
+    }
+    return windows;
+  };
+  // Grants so far and responses observed: responses come back roughly in grant order, so the n-th
+  // observed belongs to the n-th grant, which tells a 429 of the current round from a new one.
+  let granted = 0;
+  let observed = 0;
+  // Successes observed before the first 429.
+  let successes = 0;
+  // When the last few grants happened (recorded once pacing): the rate actually sent.
+  const grantTimes = new Float64Array(8);
+  let grantTimeCount = 0;
+  // One bit per recent grant, set when it waited in the queue: the limiter, not the caller, set the pace.
+  let waitedGrants = 0;
+  const recordGrant = (now: number, waited: boolean): void => {
+    granted++;
+    if (!pacing) return;
+    waitedGrants = ((waitedGrants << 1) | (waited ? 1 : 0)) & GRANT_MASK;
+    grantTimes[grantTimeCount % grantTimes.length] = now;
+    grantTimeCount++;
+  };
   const usedWeightHeaders: Record<string, { limit: number; intervalMs: number }> = {};
   for (const [name, intervalMs] of Object.entries(config.usedWeightHeaders as Record<string, number>)) {
     const window = limits.find((w) => w.intervalMs === intervalMs);
@@ -165,7 +251,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         try {
           const taken = store.take(
             config.key,
-            limits,
+            enforced(now),
             batch.map((w) => w.weight),
           );
           result = isPromise(taken) ? await taken : taken;
@@ -180,6 +266,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
           const index = queue.indexOf(waiter);
           if (index < 0) continue;
           queue.splice(index, 1);
+          recordGrant(now, true);
           waiter.resolve();
         }
         const refused = batch[result.granted];
@@ -190,12 +277,24 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     }
   };
 
+  /** Pauses until `epochMs` (capped at `maxPauseMs`) and empties the buckets; never shortens a pause. */
+  const pause = (epochMs: number, reason: RateLimitPauseReason, now = clock.now()): void => {
+    const until = Math.min(epochMs, now + config.maxPauseMs);
+    if (until <= now || until <= pausedUntil) return;
+    pausedUntil = until;
+    background(() => store.block(config.key, until - now));
+    options.onPause?.({ untilMs: until, reason });
+  };
+
   const limiter: RateLimiter = {
     get pausedUntil() {
       return pausedUntil > clock.now() ? pausedUntil : 0;
     },
     get queueSize() {
       return queue.length;
+    },
+    get pacing() {
+      return pacing;
     },
     acquire(weight = 1, acquireOptions = {}) {
       const { signal } = acquireOptions;
@@ -207,11 +306,19 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         );
       }
       if (signal?.aborted) return Promise.reject(abortError(signal));
+      if (weight > largestWeight) {
+        largestWeight = weight;
+        if (pacing) shape();
+      }
       // Fast path: nobody waiting, no pause, and the tokens are there now. FIFO holds, since only an
       // empty queue may be overtaken; a store failure falls through to the queue, which reports it.
-      if (tryTake !== undefined && queue.length === 0 && !pumping && pausedUntil <= clock.now()) {
+      const now = clock.now();
+      if (tryTake !== undefined && queue.length === 0 && !pumping && pausedUntil <= now) {
         try {
-          if (tryTake.tryTake(config.key, limits, weight)) return GRANTED;
+          if (tryTake.tryTake(config.key, enforced(now), weight)) {
+            recordGrant(now, false);
+            return GRANTED;
+          }
         } catch {
           // Handled by the queued path below.
         }
@@ -249,39 +356,66 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       });
     },
     pauseUntil(epochMs, reason = 'manual') {
-      const now = clock.now();
-      const until = Math.min(epochMs, now + config.maxPauseMs);
-      if (until <= now || until <= pausedUntil) return;
-      pausedUntil = until;
-      background(() => store.block(config.key, until - now));
-      options.onPause?.({ untilMs: until, reason });
+      pause(epochMs, reason);
     },
     observe({ status, headers }) {
+      const mark = observed < granted ? ++observed : observed;
+      const throttled = status === 429 || status === 418;
+      if (!throttled) {
+        if (adaptive === undefined) successes++;
+        else adaptive.onSuccess(mark);
+      }
       // The common case, a success without a single rate-limit header, costs one pass over the names.
-      if (status !== 429 && status !== 418 && !mayLimit(headers)) return;
+      if (!throttled && !mayLimit(headers)) return;
       const now = clock.now();
       const observations = parseRateLimitHeaders(headers, { nowMs: now, usedWeightHeaders });
       // Only an explicit Retry-After / retry-after-ms: many APIs send a reset on every response.
       const retryAfterMs = parseExplicitRetryAfter(headers, now);
-      const exhausted = observations.find((o) => o.remaining <= 0);
+      const exhausted = observations.some((o) => o.remaining <= 0);
       // 418 is Binance's "IP banned" answer to ignored 429s: it carries Retry-After the same way.
-      if (status === 429 || status === 418) {
-        // Retry-After takes precedence, then the window's reset, then a fixed pause.
-        const waitMs = parseRetryAfter(headers, now) ?? exhausted?.resetMs ?? config.defaultPauseMs;
-        limiter.pauseUntil(now + waitMs, 'status_429');
+      if (throttled) {
+        // The server refused a request the limiter let go. The first time, whatever the configured
+        // burst, it is too much for this server: from now on requests leave one at a time. After
+        // that, the rate itself is cut (and climbs back), never above the configured one.
+        let outcome: 'isolated' | 'cut' | 'round' = 'cut';
+        if (adaptive === undefined) pace(now);
+        else {
+          outcome = adaptive.onThrottle(
+            now,
+            mark,
+            granted + 1,
+            waitedGrants !== 0 ? undefined : measuredRate(grantTimes, grantTimeCount, pausedUntil),
+            false,
+          );
+        }
+        // Retry-After takes precedence, then the exhausted window's reset, then any reset header.
+        const hintMs = retryAfterMs ?? exhaustedResetMs(observations) ?? parseRateLimitReset(headers, now);
+        // Without a hint: `defaultPauseMs`, by default one interval at the learned rate (the
+        // refused request left too early). When the 429 was isolated and no request left after
+        // the refused one, that one reached the server just too early and did not count there:
+        // the pause (which leaves a token at its end) is a fifth of an interval, handing its slot
+        // back instead of wasting it.
+        const intervalMs = 1_000 / (configuredRate * factor);
+        const refund = hintMs === undefined && outcome === 'isolated' && mark === granted;
+        // The request sent in the handed-back slot may meet the same stall: part of this round.
+        if (refund) adaptive?.extendRound(granted + 2);
+        const waitMs = hintMs ?? options.defaultPauseMs ?? (refund ? intervalMs * REFUND_DELAY : intervalMs);
+        pause(now + waitMs, 'status_429', now);
         return;
       }
-      if (retryAfterMs !== undefined && status === 503) limiter.pauseUntil(now + retryAfterMs, 'retry_after');
+      if (retryAfterMs !== undefined && status === 503) pause(now + retryAfterMs, 'retry_after', now);
       if (exhausted) {
-        limiter.pauseUntil(
-          now + (retryAfterMs ?? exhausted.resetMs ?? config.defaultPauseMs),
+        pause(
+          now + (retryAfterMs ?? exhaustedResetMs(observations) ?? defaultPauseMs),
           'remaining_zero',
+          now,
         );
       }
       for (const observation of observations) {
         if (observation.remaining <= 0) continue;
         const index = matchWindow(observation, limits);
-        if (index >= 0) background(() => store.clamp(config.key, limits, index, observation.remaining));
+        if (index >= 0)
+          background(() => store.clamp(config.key, enforced(now), index, observation.remaining));
       }
     },
   };

@@ -24,7 +24,11 @@ for i = 1, n do
   local stored = redis.call('HMGET', KEYS[1], 'l' .. i, 't' .. i)
   local level = tonumber(stored[1])
   local at = tonumber(stored[2])
-  if level == nil or at == nil then level = cap; at = now end
+  if level == nil or at == nil then
+    -- A window not seen yet starts full, unless a pause emptied the key (one token at its end).
+    local drained = tonumber(redis.call('HGET', KEYS[1], 'd'))
+    if drained then level = math.min(1, cap); at = drained else level = cap; at = now end
+  end
   caps[i] = cap
   intervals[i] = interval
   levels[i] = math.min(cap, level + math.max(0, now - at) * cap / interval)
@@ -45,19 +49,35 @@ for k = 2 * n + 2, #ARGV do
 end
 if granted > 0 then
   for i = 1, n do
-    redis.call('HSET', KEYS[1], 'l' .. i, tostring(levels[i]), 't' .. i, now)
+    -- The window's size too: the token a pause leaves is at most that.
+    redis.call('HSET', KEYS[1], 'l' .. i, tostring(levels[i]), 't' .. i, now, 'c' .. i, caps[i])
   end
   redis.call('PEXPIRE', KEYS[1], ttl * 2)
 end
 return {granted, wait}
 `;
 
-/** Extends the shared pause. KEYS: blocked marker. ARGV: durationMs. Never shortens a pause. */
+/**
+ * Extends the shared pause; when it ends every window holds one token (at most its size) and
+ * refills from there (`d` marks the end for windows not stored yet). KEYS: blocked marker, bucket
+ * hash. ARGV: durationMs. Never shortens a pause: inside a longer one it does nothing.
+ */
 export const BLOCK_SCRIPT = `
 local duration = tonumber(ARGV[1])
-if redis.call('PTTL', KEYS[1]) < duration then
-  redis.call('SET', KEYS[1], '1', 'PX', duration)
+if duration <= 0 or redis.call('PTTL', KEYS[1]) > duration then return 0 end
+redis.call('SET', KEYS[1], '1', 'PX', duration)
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ends = now + duration
+-- Windows are stored as l<i> (level), t<i> (refilled until) and c<i> (size), i = 1, 2, ...
+local i = 1
+while redis.call('HEXISTS', KEYS[2], 'l' .. i) == 1 do
+  local cap = tonumber(redis.call('HGET', KEYS[2], 'c' .. i)) or 1
+  redis.call('HSET', KEYS[2], 'l' .. i, tostring(math.min(1, cap)), 't' .. i, ends)
+  i = i + 1
 end
+redis.call('HSET', KEYS[2], 'd', ends)
+if redis.call('PTTL', KEYS[2]) < duration + 60000 then redis.call('PEXPIRE', KEYS[2], duration + 60000) end
 return 1
 `;
 
@@ -72,13 +92,17 @@ local i = ARGV[1]
 local remaining = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 local interval = tonumber(ARGV[4])
-local stored = redis.call('HMGET', KEYS[1], 'l' .. i, 't' .. i)
+local stored = redis.call('HMGET', KEYS[1], 'l' .. i, 't' .. i, 'd')
 local level = tonumber(stored[1])
 local at = tonumber(stored[2])
-if level == nil or at == nil then level = cap; at = now end
+if level == nil or at == nil then
+  local drained = tonumber(stored[3])
+  if drained then level = math.min(1, cap); at = drained else level = cap; at = now end
+end
 level = math.min(cap, level + math.max(0, now - at) * cap / interval)
 if remaining < level then level = math.max(0, remaining) end
-redis.call('HSET', KEYS[1], 'l' .. i, tostring(level), 't' .. i, now)
+-- During a pause the refill time stays at its end.
+redis.call('HSET', KEYS[1], 'l' .. i, tostring(level), 't' .. i, math.max(now, at))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]) * 2)
 return 1
 `;

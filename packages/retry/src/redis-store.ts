@@ -60,7 +60,7 @@ type ScriptedRedis = Redis & {
     blocked: string,
     ...args: Array<string | number>
   ): Promise<[number, number]>;
-  kitRateLimitBlock(blocked: string, durationMs: number): Promise<number>;
+  kitRateLimitBlock(blocked: string, bucket: string, durationMs: number): Promise<number>;
   kitRateLimitClamp(bucket: string, ...args: Array<string | number>): Promise<number>;
 };
 
@@ -96,7 +96,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   // defineCommand sends EVALSHA and falls back to EVAL once when Redis does not know the script.
   if (typeof client.kitRateLimitTake !== 'function') {
     client.defineCommand('kitRateLimitTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
-    client.defineCommand('kitRateLimitBlock', { numberOfKeys: 1, lua: BLOCK_SCRIPT });
+    client.defineCommand('kitRateLimitBlock', { numberOfKeys: 2, lua: BLOCK_SCRIPT });
     client.defineCommand('kitRateLimitClamp', { numberOfKeys: 1, lua: CLAMP_SCRIPT });
   }
   const clock = options.clock ?? systemClock;
@@ -163,11 +163,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     },
     async block(key, durationMs) {
       fallback.block(key, durationMs);
-      await call(() => client.kitRateLimitBlock(blockedKey(key), Math.ceil(durationMs))).catch(
-        (error: unknown) => {
-          if (!config.failOpen) throw error;
-        },
-      );
+      await call(() =>
+        client.kitRateLimitBlock(blockedKey(key), bucketKey(key), Math.max(0, Math.ceil(durationMs))),
+      ).catch((error: unknown) => {
+        if (!config.failOpen) throw error;
+      });
     },
     async clamp(key, windows, windowIndex, remaining) {
       fallback.clamp(key, windows, windowIndex, remaining);

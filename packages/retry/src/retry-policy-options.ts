@@ -1,5 +1,6 @@
 import type { KitError } from '@kit/errors';
 import type { Logger } from '@kit/logger';
+import type { AdaptiveRateOptions } from './adaptive-rate';
 import type { Clock } from './clock';
 import type { RetryBudget } from './retry-budget';
 
@@ -31,11 +32,14 @@ export interface RetryEvent {
 export type GiveUpReason =
   /** `shouldRetry` said no (not retryable, or not safe to repeat). */
   | 'not_retryable'
-  /** `maxAttempts` attempts were made. */
+  /** `maxAttempts` attempts failed (throttled attempts with a known wait do not count). */
   | 'max_attempts'
   /** The deadline passed, or the next backoff would end past it. */
   | 'deadline'
-  /** The server asked to wait longer than `maxRetryAfterMs` or past the deadline. */
+  /**
+   * The server asked to wait longer than `maxRetryAfterMs` or past the deadline (or the host is
+   * paused, after such an answer to another call, until past this call's deadline).
+   */
   | 'retry_after_too_long'
   /** The retry budget for this key is empty (the host is failing for everyone). */
   | 'budget_exhausted'
@@ -82,7 +86,12 @@ export const DEFAULT_BULKHEAD_OPTIONS: Required<BulkheadOptions> = {
 
 /** Options for {@link createRetryPolicy}. The defaults are DESIGN §4's. */
 export interface RetryPolicyOptions {
-  /** Attempts in total, the first included. @default 3 */
+  /**
+   * Attempts that may fail, the first included. A throttled attempt (the server answered 429 or
+   * another rate-limit refusal: it did not process the request) does not count when the wait it
+   * calls for is known: a `Retry-After`, or the adaptive rate's pacing; the deadline bounds those.
+   * `1` retries nothing, throttled or not. @default 3
+   */
   maxAttempts?: number;
   /** Median first backoff delay (decorrelated jitter), in milliseconds. @default 500 */
   initialDelayMs?: number;
@@ -96,6 +105,14 @@ export interface RetryPolicyOptions {
   maxRetryAfterMs?: number;
   /** A retry budget (shared across policies if you pass the same one), or `false` for none. @default a new budget with AWS's numbers */
   budget?: RetryBudget | false;
+  /**
+   * The adaptive send rate per `budgetKey` (the host): dormant until an attempt is throttled, then
+   * every attempt to that key (first attempts included, from every call) waits its turn at a rate
+   * learned from the throttling, paced one at a time; `false` turns it off (a throttled attempt then
+   * backs off and counts like a failure unless it carries a Retry-After). @default {} (on, with
+   * `DEFAULT_ADAPTIVE_RATE_OPTIONS`)
+   */
+  adaptiveRate?: AdaptiveRateOptions | false;
   /** Opt-in circuit breaker around each attempt. @default false */
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Opt-in bulkhead around each attempt. @default false */
@@ -121,10 +138,18 @@ export interface ExecuteOptions {
    * and `outcome: 'unknown'` (use `shouldRetry(error, { method })` for HTTP calls)
    */
   shouldRetry?: (error: KitError, ctx: AttemptContext) => boolean;
-  /** The retry-budget key, usually the host. @default 'default' */
+  /** The key of the retry budget and of the adaptive rate: the host, so one host's 429s slow down only calls to it. @default 'default' */
   budgetKey?: string;
   /** Called before each backoff sleep of this call (after the policy's `onRetry`). @default undefined */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The operation's attempts already wait for a rate limiter that slows down on 429s (the REST
+   * client's `rateLimit`, a `createRateLimiter()`): the policy's adaptive rate stays out of the way
+   * (two pacers in a row react late and compound each other's cuts), and a throttled attempt is
+   * retried at once, the limiter being its wait, without counting against `maxAttempts` or the
+   * retry budget. @default false
+   */
+  paced?: boolean;
 }
 
 /** The numeric defaults of {@link RetryPolicyOptions} (DESIGN §4), applied in `createRetryPolicy` only. */

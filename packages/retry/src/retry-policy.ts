@@ -1,6 +1,7 @@
 import { classifyError, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
+import { AdaptiveRates, GateRefusal, isThrottle } from './adaptive-rate';
 import { createAttemptGuard } from './attempt-guards';
 import { type Backoff, createBackoff } from './backoff';
 import { createRetryBudget } from './retry-budget';
@@ -43,6 +44,23 @@ function toKitError(raw: unknown): never {
   throw isKitError(raw) ? raw : classifyError(raw);
 }
 
+/** `rate_limit.exceeded` for a wait kit will not sit through, with the context of `cause`. */
+function tooLongError(message: string, waitMs: number, cause: KitError | undefined): KitError {
+  return new KitError('rate_limit.exceeded', {
+    message,
+    cause,
+    retryAfterMs: waitMs,
+    ...(cause?.status === undefined ? {} : { status: cause.status }),
+    ...(cause?.requestId === undefined ? {} : { requestId: cause.requestId }),
+    ...(cause?.method === undefined ? {} : { method: cause.method }),
+    ...(cause?.path === undefined ? {} : { path: cause.path }),
+    ...(cause?.outcome === undefined ? {} : { outcome: cause.outcome }),
+  });
+}
+
+/** Attempt start times kept to estimate how fast the policy was sending when a key is first throttled. */
+const SEND_HISTORY = 8;
+
 /** The policy's default retry rule for operations it knows nothing about (no method). */
 function defaultShouldRetry(error: KitError): boolean {
   return error.retryable && error.code !== 'server.execution_unknown' && error.outcome !== 'unknown';
@@ -66,6 +84,21 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
   const logger = options.logger ?? noopLogger;
   const budget = options.budget === false ? undefined : (options.budget ?? createRetryBudget());
   const guard = createAttemptGuard(options.circuitBreaker, options.bulkhead);
+  const rates =
+    options.adaptiveRate === false ? undefined : new AdaptiveRates(clock, options.adaptiveRate ?? {});
+  // When attempts started, over the last few: the starting point of a key's rate at its first
+  // throttle. A ring of numbers written once per attempt (no allocation on the success path).
+  const sendTimes = new Float64Array(SEND_HISTORY);
+  let sends = 0;
+  // Successes since the last throttle: whether a key's first throttle is isolated or an overload.
+  let successStreak = 0;
+  /** How fast the policy was sending (per second), or one attempt per round trip when unknown. */
+  const sendRate = (now: number, sentAt: number): number => {
+    const count = Math.min(sends, SEND_HISTORY);
+    if (count < 2) return 1_000 / Math.max(1, now - sentAt);
+    const oldest = sendTimes[(sends - count) % SEND_HISTORY] as number;
+    return (count * 1_000) / Math.max(1, now - oldest);
+  };
 
   const callHook = <E>(name: string, hook: ((event: E) => void) | undefined, event: E): void => {
     if (!hook) return;
@@ -83,6 +116,8 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
       const userSignal = callOptions.signal;
       const retryRule = callOptions.shouldRetry ?? defaultShouldRetry;
       const budgetKey = callOptions.budgetKey ?? 'default';
+      // The caller's own limiter paces the attempts: the policy's adaptive rate stays out.
+      const pacedByCaller = callOptions.paced === true;
       // Created on the first failure: a call that succeeds at once never needs one.
       let backoff: Backoff | undefined;
       const deadlineAt = clock.now() + config.deadlineMs;
@@ -113,9 +148,34 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
       };
 
       if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
+      // Failed attempts, which `maxAttempts` bounds; throttled ones with a known wait do not count.
+      let failures = 0;
       for (;;) {
         attempts++;
-        const timeLeftMs = deadlineAt - clock.now();
+        // A key that was throttled paces every attempt to it, this call's first one included.
+        const gate = pacedByCaller ? undefined : rates?.gateFor(budgetKey);
+        if (gate !== undefined) {
+          try {
+            await gate.acquire(userSignal, deadlineAt);
+          } catch (refusal) {
+            if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
+            if (refusal instanceof GateRefusal && refusal.reason === 'paused') {
+              throw giveUp(
+                tooLongError(
+                  `The server asked (on an earlier call) to wait ${refusal.waitMs} ms more, beyond the deadline`,
+                  refusal.waitMs,
+                  lastError,
+                ),
+                'retry_after_too_long',
+              );
+            }
+            throw giveUp(deadlineError(lastError, false), 'deadline');
+          }
+        }
+        const startedAt = clock.now();
+        sendTimes[sends % SEND_HISTORY] = startedAt;
+        sends++;
+        const timeLeftMs = deadlineAt - startedAt;
         if (timeLeftMs <= 0) throw giveUp(deadlineError(lastError, false), 'deadline');
         const attemptTimeoutMs = Math.min(config.attemptTimeoutMs, timeLeftMs);
         // One timer serves the attempt timeout and the deadline: whichever is sooner. An attempt
@@ -156,6 +216,8 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
             guard === undefined ? STARTED.then(() => fn(ctx)) : guard(() => callOperation(fn, ctx), ctx),
           );
           budget?.recordSuccess(budgetKey);
+          gate?.onSuccess(startedAt);
+          successStreak++;
           return result;
         } catch (thrown) {
           if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
@@ -164,30 +226,51 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         }
         lastError = error;
 
-        if (!retryRule(error, ctx)) throw giveUp(error, 'not_retryable');
-        if (attempts >= config.maxAttempts) throw giveUp(error, 'max_attempts');
-        backoff ??= createBackoff({
-          initialDelayMs: config.initialDelayMs,
-          maxDelayMs: config.maxDelayMs,
-          random,
-        });
-        let delayMs = backoff.next();
         const now = clock.now();
+        const throttled = isThrottle(error);
+        // The server said "too fast": the whole key slows down, not just this call.
+        const throttleGate =
+          throttled && rates !== undefined && !pacedByCaller
+            ? rates.onThrottle(
+                budgetKey,
+                startedAt,
+                error.retryAfterMs,
+                sendRate(now, startedAt),
+                successStreak,
+                config.maxRetryAfterMs,
+              )
+            : undefined;
+        if (throttled) successStreak = 0;
+        if (!throttled) gate?.onSuccess(startedAt);
+        if (!retryRule(error, ctx)) throw giveUp(error, 'not_retryable');
+        // Paced (by the learned rate or the caller's limiter), a throttled retry needs no backoff of
+        // its own: it queues for the next slot like every other attempt.
+        const paced = throttled && (throttleGate !== undefined || pacedByCaller);
+        // A throttled attempt whose wait is known (pacing, or the server said how long) was
+        // refused, not failed: it does not use up an attempt. `maxAttempts: 1` still means no retry.
+        if (!(paced || (throttled && error.retryAfterMs !== undefined))) failures++;
+        if (failures >= config.maxAttempts || config.maxAttempts <= 1) throw giveUp(error, 'max_attempts');
+        let delayMs = 0;
+        if (!paced) {
+          backoff ??= createBackoff({
+            initialDelayMs: config.initialDelayMs,
+            maxDelayMs: config.maxDelayMs,
+            random,
+          });
+          delayMs = backoff.next();
+        }
         if (error.retryAfterMs !== undefined) {
           if (error.retryAfterMs > config.maxRetryAfterMs || now + error.retryAfterMs >= deadlineAt) {
-            const tooLong = new KitError('rate_limit.exceeded', {
-              message: `The server asked to wait ${error.retryAfterMs} ms, beyond ${
-                error.retryAfterMs > config.maxRetryAfterMs ? 'maxRetryAfterMs' : 'the deadline'
-              }`,
-              cause: error,
-              retryAfterMs: error.retryAfterMs,
-              ...(error.status === undefined ? {} : { status: error.status }),
-              ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-              ...(error.method === undefined ? {} : { method: error.method }),
-              ...(error.path === undefined ? {} : { path: error.path }),
-              ...(error.outcome === undefined ? {} : { outcome: error.outcome }),
-            });
-            throw giveUp(tooLong, 'retry_after_too_long');
+            throw giveUp(
+              tooLongError(
+                `The server asked to wait ${error.retryAfterMs} ms, beyond ${
+                  error.retryAfterMs > config.maxRetryAfterMs ? 'maxRetryAfterMs' : 'the deadline'
+                }`,
+                error.retryAfterMs,
+                error,
+              ),
+              'retry_after_too_long',
+            );
           }
           const jitterMs =
             random() * Math.min(MAX_RETRY_AFTER_JITTER_MS, error.retryAfterMs * RETRY_AFTER_JITTER_RATIO);
@@ -195,18 +278,26 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         }
         // The deadline wins: a wait that ends past it would only lead to a cut-off attempt.
         if (now + delayMs >= deadlineAt) throw giveUp(deadlineError(error, false), 'deadline');
-        if (budget && !budget.tryAcquire(budgetKey, error.category === 'timeout' ? 'timeout' : 'retry')) {
+        // The budget stops retry storms against a failing host; paced throttled retries cannot
+        // storm (the learned rate bounds them), so they do not spend it.
+        if (
+          !paced &&
+          budget &&
+          !budget.tryAcquire(budgetKey, error.category === 'timeout' ? 'timeout' : 'retry')
+        ) {
           throw giveUp(error, 'budget_exhausted');
         }
         const event: RetryEvent = { attempt: attempts, delayMs, error };
         callHook('onRetry', options.onRetry, event);
         callHook('onRetry', callOptions.onRetry, event);
         // The wait ends before the deadline (checked above), so only the caller can cut it short.
-        try {
-          await clock.sleep(delayMs, userSignal);
-        } catch {
-          if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
-          throw giveUp(deadlineError(error, false), 'deadline');
+        if (delayMs > 0) {
+          try {
+            await clock.sleep(delayMs, userSignal);
+          } catch {
+            if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
+            throw giveUp(deadlineError(error, false), 'deadline');
+          }
         }
         totalDelayMs += delayMs;
       }
