@@ -35,6 +35,9 @@ describe.skipIf(!REDIS_URL)(`Redis token cache${REDIS_SKIP_REASON}`, () => {
     redis = new Redis(REDIS_URL as string);
   });
   afterAll(async () => {
+    // This run's keys (uniqueKey() names carry the pid), so reruns leave nothing behind.
+    const keys = await redis.keys(`kit:oauth2:{test-*-${process.pid}-*`);
+    if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
   });
   afterEach(async () => {
@@ -194,14 +197,14 @@ describe.skipIf(!REDIS_URL)(`Redis token cache${REDIS_SKIP_REASON}`, () => {
     const first = deferred<TokenReply>();
     const srv = await tokens(3600, new Map([[0, first.promise]]));
     const key = uniqueKey('renew');
-    const a = strategy(cache({ lockTtlMs: 150 }), key);
-    const b = strategy(cache({ lockTtlMs: 150 }), key);
+    const a = strategy(cache({ lockTtlMs: 300 }), key);
+    const b = strategy(cache({ lockTtlMs: 300 }), key);
     const aToken = bearer(a);
     await srv.arrived(0);
     const bToken = bearer(b);
-    // Three lock lifetimes pass on the Redis clock (real time: the lock's TTL lives in Redis).
+    // Two and a half lock lifetimes pass on the Redis clock (real time: the lock's TTL lives in Redis).
     // Without renewal b would take the lock and ask the endpoint itself.
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 750));
     expect(await redis.get(`kit:oauth2:{${key}}:lock`)).toMatch(/^[0-9a-f-]{36}$/);
     first.resolve(tokenBody('tok-redis-renewed-1', 3600));
     expect(await aToken).toBe('Bearer tok-redis-renewed-1');
