@@ -160,6 +160,7 @@ export default defineConfig({
       '/reference/': referenceSidebar,
       '/api/': referenceSidebar,
       '/packages/': packagesSidebar,
+      '/apps/': packagesSidebar,
       '/': existing(guides),
     },
     footer: { message: 'kit: reliable API integrations in TypeScript' },

@@ -1,12 +1,12 @@
 // Writes the docs site's generated inputs before `vitepress build` / `vitepress dev`:
 // - docs/public/vendor/mermaid.min.js (Mermaid's prebuilt browser bundle, see theme/mermaid.ts)
 // - docs/.vitepress/generated/*.json (sidebars built from the error catalogue and the packages)
-// - docs/packages/<name>.md (each published package's README, links rewritten for the site)
+// - docs/packages/<name>.md and docs/apps/<name>.md (the READMEs, links rewritten for the site)
 // - docs/reference/ (configuration reference and API reference; see docs-reference.mjs)
 // - docs/.vitepress/generated/captures/ (what the examples and `kit doctor` print; see docs-examples.mjs)
 // Everything written here is gitignored: it is rebuilt from the sources on every build.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -53,14 +53,24 @@ writeFileSync(
   JSON.stringify(troubleshootingSidebar, null, 2),
 );
 
-// 3. Package pages from the READMEs.
+// 3. Package and app pages from the READMEs.
 const PACKAGES = ['errors', 'logger', 'config', 'auth', 'retry', 'rest-client', 'ws-client', 'testing'];
+const APPS = ['reference-app', 'sample-broker', 'sandbox-broker'];
+const APPS_WITH_PAGES = APPS.filter((name) => existsSync(join(root, 'apps', name, 'README.md')));
 const packagesDir = join(docs, 'packages');
-rmSync(packagesDir, { recursive: true, force: true });
-mkdirSync(packagesDir, { recursive: true });
+const appsDir = join(docs, 'apps');
+for (const dir of [packagesDir, appsDir]) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
 for (const name of PACKAGES) {
   const readme = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8');
-  writeFileSync(join(packagesDir, `${name}.md`), rewritePackageLinks(readme, name));
+  writeFileSync(join(packagesDir, `${name}.md`), rewriteReadmeLinks(readme, 'packages', name));
+}
+const apps = APPS_WITH_PAGES;
+for (const name of apps) {
+  const readme = readFileSync(join(root, 'apps', name, 'README.md'), 'utf8');
+  writeFileSync(join(appsDir, `${name}.md`), rewriteReadmeLinks(readme, 'apps', name));
 }
 writeFileSync(
   join(generatedDir, 'packages-sidebar.json'),
@@ -70,6 +80,9 @@ writeFileSync(
         text: 'Packages',
         items: PACKAGES.map((name) => ({ text: `@kit/${name}`, link: `/packages/${name}` })),
       },
+      ...(apps.length > 0
+        ? [{ text: 'Apps', items: apps.map((name) => ({ text: `apps/${name}`, link: `/apps/${name}` })) }]
+        : []),
     ],
     null,
     2,
@@ -100,12 +113,12 @@ if ((await examples) !== 0) {
 console.log(`docs: generated site inputs in ${Date.now() - started} ms`);
 
 /**
- * A README lives in packages/<name>/; its page lives in docs/packages/. Links into docs/ and to
- * sibling READMEs become site links; links to source files stay relative to the repository, which
- * the site's repo-link rule shows as paths.
+ * A README lives in packages/<name>/ or apps/<name>/; its page in docs/packages/ or docs/apps/.
+ * Links into docs/ and to other packages' and apps' READMEs become site links; links to source
+ * files stay relative to the repository, which the site's repo-link rule shows as paths.
  */
-function rewritePackageLinks(markdown, name) {
-  const header = `<!-- Generated from packages/${name}/README.md by tooling/scripts/docs-generate.mjs. Do not edit. -->\n\n`;
+function rewriteReadmeLinks(markdown, kind, name) {
+  const header = `<!-- Generated from ${kind}/${name}/README.md by tooling/scripts/docs-generate.mjs. Do not edit. -->\n\n`;
   let inFence = false;
   const lines = markdown.split('\n').map((line) => {
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
@@ -117,10 +130,14 @@ function rewritePackageLinks(markdown, name) {
       let m = path.match(/^\.\.\/\.\.\/docs\/(.*)$/);
       if (m) return `](../${m[1]}${suffix})`;
       m = path.match(/^\.\.\/([a-z-]+)\/README\.md$/);
-      if (m && PACKAGES.includes(m[1])) return `](./${m[1]}.md${suffix})`;
+      if (m && (kind === 'packages' ? PACKAGES : APPS_WITH_PAGES).includes(m[1]))
+        return `](./${m[1]}.md${suffix})`;
+      m = path.match(/^\.\.\/\.\.\/(packages|apps)\/([a-z-]+)\/README\.md$/);
+      if (m && (m[1] === 'packages' ? PACKAGES : APPS_WITH_PAGES).includes(m[2]))
+        return `](../${m[1]}/${m[2]}.md${suffix})`;
       if (path === '' || path === './README.md' || path === 'README.md') return `](${suffix || '#'})`;
-      // Anything else is a path inside packages/<name>/ (or above it): keep it repository-relative.
-      return `](../../packages/${name}/${path}${suffix})`;
+      // Anything else is a path inside <kind>/<name>/ (or above it): keep it repository-relative.
+      return `](../../${kind}/${name}/${path}${suffix})`;
     });
   });
   return header + lines.join('\n');

@@ -11,26 +11,26 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
-/** Published entry points: package -> [subpath, source file]. */
-const ENTRY_POINTS = {
-  errors: [['.', 'src/index.ts']],
-  logger: [
-    ['.', 'src/index.ts'],
-    ['./testing', 'src/testing.ts'],
-  ],
-  config: [['.', 'src/index.ts']],
-  auth: [['.', 'src/index.ts']],
-  retry: [
-    ['.', 'src/index.ts'],
-    ['./redis', 'src/redis.ts'],
-  ],
-  'rest-client': [
-    ['.', 'src/index.ts'],
-    ['./undici', 'src/transport/index.ts'],
-  ],
-  'ws-client': [['.', 'src/index.ts']],
-  testing: [['.', 'src/index.ts']],
-};
+const PACKAGES = ['errors', 'logger', 'config', 'auth', 'retry', 'rest-client', 'ws-client', 'testing'];
+
+/**
+ * Published entry points, from each package's exports map (the `@kit/source` condition names the
+ * source): package -> [subpath, source file]. `./internal` is kit's own and not documented.
+ */
+const ENTRY_POINTS = Object.fromEntries(
+  PACKAGES.map((pkg) => {
+    const manifest = JSON.parse(
+      readFileSync(new URL(`../../packages/${pkg}/package.json`, import.meta.url), 'utf8'),
+    );
+    const entries = Object.entries(manifest.exports ?? {})
+      .filter(
+        ([subpath, target]) =>
+          subpath !== './package.json' && subpath !== './internal' && target?.['@kit/source'],
+      )
+      .map(([subpath, target]) => [subpath, target['@kit/source'].replace(/^\.\//, '')]);
+    return [pkg, entries];
+  }),
+);
 
 /** The mistake people make with an option, by `Interface.property`. */
 const MISTAKES = {

@@ -16,7 +16,8 @@ const started = Date.now();
 
 /** Ambient context some README fragments assume (declared, not skipped). */
 const PRELUDES = {
-  'packages/auth/README.md': 'declare const tokenUrl: string;',
+  'packages/auth/README.md':
+    'declare const tokenUrl: string;\ndeclare const clientId: string;\ndeclare const clientSecret: string;',
   'packages/logger/README.md': [
     "import type { LogFields, Logger } from '@kit/logger';",
     "import { redact, redactString, Secret } from '@kit/logger';",
@@ -63,13 +64,15 @@ function preludeFor(prelude, code) {
 /** Modules the snippets import that the docs package does not depend on: resolved from their workspace homes. */
 const PATHS = {
   '@kit/sandbox-broker': [join(root, 'apps', 'sandbox-broker', 'src', 'index.ts')],
+  '@kit/sample-broker': [join(root, 'apps', 'sample-broker', 'src', 'index.ts')],
   axios: [join(root, 'packages', 'rest-client', 'node_modules', 'axios')],
   ws: [join(root, 'packages', 'testing', 'node_modules', '@types', 'ws')],
 };
 
 function markdownFiles(dir, out = []) {
   for (const name of readdirSync(dir)) {
-    if (['node_modules', '.vitepress', 'api', 'reference', 'packages', 'public'].includes(name)) continue;
+    if (['node_modules', '.vitepress', 'api', 'reference', 'packages', 'apps', 'public'].includes(name))
+      continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) markdownFiles(path, out);
     else if (name.endsWith('.md')) out.push(path);
@@ -100,6 +103,9 @@ function blocks(file) {
 const sources = [
   ...markdownFiles(docs),
   ...readdirSync(join(root, 'packages')).map((pkg) => join(root, 'packages', pkg, 'README.md')),
+  // Apps whose READMEs are pages on the site and hold TypeScript. (apps/sandbox-broker's README is a
+  // page too, but its ts blocks are wire-contract sketches with untyped members, not programs.)
+  ...['reference-app', 'sample-broker'].map((app) => join(root, 'apps', app, 'README.md')),
 ].filter((file) => {
   try {
     return statSync(file).isFile();
