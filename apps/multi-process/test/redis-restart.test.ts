@@ -165,7 +165,11 @@ describe.skipIf(!redisServer)(
       expect(tokenRequests.filter((t) => t.start >= recoveredFrom).length).toBeGreaterThanOrEqual(1);
       // Each outage was noticed and reported once per process, and each recovery noticed.
       for (const report of reports) {
-        expect(count(report, LIMITER_DOWN)).toBe(1);
+        const causes = report.logs.filter((l) => l.msg === LIMITER_DOWN).map((l) => l.cause);
+        expect(
+          count(report, LIMITER_DOWN),
+          `process ${report.id}: limiter outages (${causes.join(' | ')})`,
+        ).toBe(1);
         expect(count(report, LIMITER_BACK)).toBe(1);
         expect(count(report, CACHE_DOWN)).toBeLessThanOrEqual(1);
         expect(count(report, CACHE_BACK)).toBe(count(report, CACHE_DOWN));
