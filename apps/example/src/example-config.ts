@@ -2,7 +2,7 @@ import { defineConfig, duration, httpsUrl, secret } from '@kit/config';
 import * as v from 'valibot';
 
 /** A demo key used when KIT_EXAMPLE_API_KEY is not set. Not a real credential. */
-export const DEMO_API_KEY = 'demo_key_0123456789abcdef';
+const DEMO_API_KEY = 'demo_key_0123456789abcdef';
 
 /** The example's settings: every one can be set through KIT_EXAMPLE_* variables. */
 export const exampleConfig = defineConfig({

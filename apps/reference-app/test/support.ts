@@ -108,7 +108,7 @@ export function runKit(
 }
 
 /** The environment of a child: the test's PATH and HOME, nothing KIT_* from the caller, plus `extra`. */
-export function cleanEnv(extra: EnvSource): NodeJS.ProcessEnv {
+function cleanEnv(extra: EnvSource): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (

@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import type { BookLevel } from './types';
 
 /** Levels the sandbox's checksum covers per side (API.md, "Book checksum"). */
-export const CHECKSUM_LEVELS = 10;
+const CHECKSUM_LEVELS = 10;
 
 function sortLevels(side: Map<string, string>, descending: boolean): BookLevel[] {
   const levels = [...side] as [string, string][];
@@ -16,7 +16,7 @@ function sortLevels(side: Map<string, string>, descending: boolean): BookLevel[]
  * CRC32 (IEEE, unsigned) of `bid1p:bid1s:ask1p:ask1s:bid2p:...` over the top 10 levels, skipping a
  * side that has no level at that depth (OKX's rule). Prices and sizes exactly as sent.
  */
-export function bookChecksum(bids: readonly BookLevel[], asks: readonly BookLevel[]): number {
+function bookChecksum(bids: readonly BookLevel[], asks: readonly BookLevel[]): number {
   const parts: string[] = [];
   for (let i = 0; i < CHECKSUM_LEVELS; i++) {
     const bid = bids[i];

@@ -4,19 +4,19 @@ import { defineEndpoint } from '@kit/rest-client';
 import * as v from 'valibot';
 
 /** A decimal as the broker writes it: a string, never a float (`"190.12"`, `"0"`). */
-export const Decimal = v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/, 'a decimal string'));
+const Decimal = v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/, 'a decimal string'));
 
 /** Epoch milliseconds. */
 const EpochMs = v.pipe(v.number(), v.integer());
 
 /** A price level on the wire: `[price, size]`. */
-export const BookLevelSchema = v.tuple([Decimal, Decimal]);
+const BookLevelSchema = v.tuple([Decimal, Decimal]);
 
 /** `GET /time`. */
-export const ServerTimeSchema = v.object({ serverTime: EpochMs });
+const ServerTimeSchema = v.object({ serverTime: EpochMs });
 
 /** `GET /account`. */
-export const AccountSchema = v.object({
+const AccountSchema = v.object({
   id: v.string(),
   currency: v.string(),
   cash: Decimal,
@@ -25,7 +25,7 @@ export const AccountSchema = v.object({
 });
 
 /** One held position. */
-export const PositionSchema = v.object({
+const PositionSchema = v.object({
   symbol: v.string(),
   quantity: Decimal,
   avgPrice: Decimal,
@@ -33,7 +33,7 @@ export const PositionSchema = v.object({
 });
 
 /** An order, as every order route returns it. */
-export const OrderSchema = v.object({
+const OrderSchema = v.object({
   id: v.string(),
   clientOrderId: v.string(),
   symbol: v.string(),
@@ -49,7 +49,7 @@ export const OrderSchema = v.object({
 });
 
 /** A quote (REST and the `quotes:SYMBOL` channel's `data`). */
-export const QuoteSchema = v.object({
+const QuoteSchema = v.object({
   symbol: v.string(),
   bid: Decimal,
   ask: Decimal,
@@ -58,7 +58,7 @@ export const QuoteSchema = v.object({
 });
 
 /** `GET /book/:symbol`: a snapshot at `seq`, with the checksum of its top 10 levels. */
-export const BookSnapshotSchema = v.object({
+const BookSnapshotSchema = v.object({
   symbol: v.string(),
   seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
   bids: v.array(BookLevelSchema),
@@ -67,7 +67,7 @@ export const BookSnapshotSchema = v.object({
 });
 
 /** An account order event (REST catch-up and the `orders` channel's `data`). */
-export const OrderEventSchema = v.object({
+const OrderEventSchema = v.object({
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
   type: v.picklist(['accepted', 'partially_filled', 'filled', 'cancelled', 'rejected']),
   orderId: v.string(),
@@ -77,7 +77,7 @@ export const OrderEventSchema = v.object({
 });
 
 /** What `POST /orders` takes. */
-export const PlaceOrderBodySchema = v.object({
+const PlaceOrderBodySchema = v.object({
   symbol: v.string(),
   side: v.picklist(['buy', 'sell']),
   type: v.picklist(['market', 'limit']),

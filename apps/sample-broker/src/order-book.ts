@@ -26,9 +26,9 @@ export const SNAPSHOT_DEPTH = 50;
 /** Default levels per side in a view. */
 export const DEFAULT_BOOK_DEPTH = 10;
 /** Fresh snapshots fetched at once, in a row, when the buffer cannot be joined to the last one. */
-export const MAX_IMMEDIATE_RESNAPSHOTS = 3;
+const MAX_IMMEDIATE_RESNAPSHOTS = 3;
 /** Diffs buffered while a snapshot is fetched; beyond it the oldest go (the snapshot covers them). */
-export const MAX_BUFFERED_DIFFS = 10_000;
+const MAX_BUFFERED_DIFFS = 10_000;
 
 type BookDiffMessage = v.InferOutput<typeof BookDiffMessageSchema>;
 

@@ -14,9 +14,9 @@ import type { OrderEvent, OrderUpdatesOptions } from './types';
 import { validateInteger } from './validate-arguments';
 
 /** Events asked per catch-up page (the API's largest). */
-export const CATCH_UP_PAGE_SIZE = 1000;
+const CATCH_UP_PAGE_SIZE = 1000;
 /** Events the socket may hold for a slow consumer before it is paused. */
-export const ORDER_EVENT_BUFFER = 1024;
+const ORDER_EVENT_BUFFER = 1024;
 
 /**
  * The account's newest event seq (0 when it has none). Asked with an `after` beyond any event: the

@@ -16,7 +16,7 @@ const CLIENT_ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const POSITIVE_DECIMAL = /^(?=.*[1-9])\d+(\.\d+)?$/;
 
 /** A new client order id: `sb_` and 32 hex digits. */
-export function generateClientOrderId(): string {
+function generateClientOrderId(): string {
   return `sb_${randomUUID().replaceAll('-', '')}`;
 }
 
@@ -25,7 +25,7 @@ export function generateClientOrderId(): string {
  * `placeOrder` with the same id (after an `unknown`, or after a restart) gets the broker's replay of
  * the first answer rather than a second order.
  */
-export function idempotencyKeyFor(clientOrderId: string): string {
+function idempotencyKeyFor(clientOrderId: string): string {
   return `sb-order-${clientOrderId}`;
 }
 
@@ -34,7 +34,7 @@ function invalid(message: string, hint: string, field: string): KitError {
 }
 
 /** Checks a request before anything is journalled or sent. */
-export function validateOrderRequest(request: PlaceOrderRequest): OrderIntent['order'] {
+function validateOrderRequest(request: PlaceOrderRequest): OrderIntent['order'] {
   if (typeof request !== 'object' || request === null)
     throw invalid('placeOrder() needs a request object', 'Pass { symbol, side, type, quantity }.', 'request');
   const { symbol, side, type, quantity, limitPrice } = request;
@@ -110,7 +110,7 @@ export function matchesIntent(order: Order, intent: OrderIntent['order']): boole
 }
 
 /** Copies a KitError, adding the client order id (and optionally a new outcome) to it. */
-export function withOrderContext(
+function withOrderContext(
   error: KitError,
   clientOrderId: string,
   override: { outcome?: KitError['outcome']; hint?: string; message?: string; details?: object } = {},

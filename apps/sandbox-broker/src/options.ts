@@ -114,7 +114,7 @@ const TLS_VARIANTS: readonly SandboxTlsVariant[] = ['valid', 'expired', 'wrong-h
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The error every bad option gets: `config.invalid` naming the option, what came and what is expected. */
-export function invalidOption(name: string, expected: string, got: unknown, hint?: string): KitError {
+function invalidOption(name: string, expected: string, got: unknown, hint?: string): KitError {
   const shown = typeof got === 'string' ? JSON.stringify(got.slice(0, 40)) : String(got);
   return new KitError('config.invalid', {
     message: `startSandboxBroker: ${name} must be ${expected}, got ${shown}`,
@@ -124,7 +124,7 @@ export function invalidOption(name: string, expected: string, got: unknown, hint
 }
 
 /** Whether `host` is a loopback address or name. */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   return (
     host === 'localhost' ||
     host === '::1' ||

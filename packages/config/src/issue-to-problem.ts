@@ -23,7 +23,7 @@ const RANGE_TYPES = new Set([
 ]);
 
 /** The deepest schema node along an issue path. */
-export function nodeAt(root: FieldNode, segments: readonly string[]): FieldNode {
+function nodeAt(root: FieldNode, segments: readonly string[]): FieldNode {
   let node = root;
   for (const segment of segments) {
     const child = node.children?.get(segment);

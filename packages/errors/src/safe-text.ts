@@ -64,7 +64,7 @@ export function sanitizePath(pathOrUrl: string): string {
 }
 
 /** `GET /v1/orders` (or just one of them, or '' when neither is known). */
-export function describeRequest(method: string | undefined, path: string | undefined): string {
+function describeRequest(method: string | undefined, path: string | undefined): string {
   return [method?.toUpperCase(), path].filter((part) => part !== undefined && part !== '').join(' ');
 }
 

@@ -66,7 +66,7 @@ export function findAddedFields(schema: GenericSchema, value: unknown): SchemaDr
 }
 
 /** The dotted path of a valibot issue (`items.0.price`). */
-export function issuePath(issue: BaseIssue<unknown>): string {
+function issuePath(issue: BaseIssue<unknown>): string {
   return (issue.path ?? []).map((item) => String((item as { key: unknown }).key)).join('.');
 }
 

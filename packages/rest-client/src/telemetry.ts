@@ -19,12 +19,12 @@ import type { RateLimiterLike, RestClientHooks, RestTelemetryOptions } from './r
 export const REST_TELEMETRY_SCOPE = '@kit/rest-client';
 
 /** The HTTP client conventions' bucket boundaries for `http.client.request.duration`, in seconds. */
-export const HTTP_DURATION_BUCKETS_S: readonly number[] = Object.freeze([
+const HTTP_DURATION_BUCKETS_S: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ]);
 
 /** Bucket boundaries of `kit.rest.rate_limit.wait.duration`, in seconds (waits run to a minute). */
-export const RATE_LIMIT_WAIT_BUCKETS_S: readonly number[] = Object.freeze([
+const RATE_LIMIT_WAIT_BUCKETS_S: readonly number[] = Object.freeze([
   0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ]);
 

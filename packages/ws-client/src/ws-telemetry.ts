@@ -24,7 +24,7 @@ import type { WsState, WsStateChange } from './state-machine';
 export const WS_TELEMETRY_SCOPE = '@kit/ws-client';
 
 /** Bucket boundaries of `kit.ws.reconnect.duration`, in seconds (a reconnect backs off to 30 s). */
-export const WS_RECONNECT_BUCKETS_S: readonly number[] = Object.freeze([
+const WS_RECONNECT_BUCKETS_S: readonly number[] = Object.freeze([
   0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
 ]);
 

@@ -101,19 +101,6 @@ export function nextState(ws: WsClient, state: WsState): Promise<WsStateChange> 
   });
 }
 
-/** Resolves after the client has entered `state` `count` times. */
-export function waitForStateCount(ws: WsClient, state: WsState, count: number): Promise<void> {
-  let seen = 0;
-  return new Promise((resolve) => {
-    const off = ws.on('state', (change) => {
-      if (change.to === state && ++seen >= count) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
-
 /** A test strategy that puts a key and a fresh counter in the headers, counting its calls. */
 export function countingAuth(): AuthStrategy & { calls: number; unauthorized: number } {
   const strategy = {

@@ -4,7 +4,7 @@ import { createVendorErrorMapper, type VendorErrorMap } from '@kit/errors';
  * The broker API's error codes (apps/sandbox-broker/API.md, "Error body") mapped to catalogue
  * codes, so the doctor names `auth.invalid_signature` rather than a bare 401.
  */
-export const BROKER_ERROR_MAP: VendorErrorMap = {
+const BROKER_ERROR_MAP: VendorErrorMap = {
   exact: {
     INVALID_REQUEST: 'client.bad_request',
     INVALID_QUANTITY: 'client.invalid_argument',

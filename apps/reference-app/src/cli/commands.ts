@@ -1,7 +1,7 @@
 import type { CommandSpec, OptionSpec } from './command-spec';
 
 /** Options every command (but `sandbox`) accepts. */
-export const COMMON_OPTIONS: readonly OptionSpec[] = [
+const COMMON_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'config',
     type: 'string',
@@ -151,7 +151,7 @@ export const DOCTOR_COMMAND: CommandSpec = {
 };
 
 /** `kit sandbox`. */
-export const SANDBOX_COMMAND: CommandSpec = {
+const SANDBOX_COMMAND: CommandSpec = {
   name: 'sandbox',
   summary: 'Run the sandbox broker on its own (its options: kit sandbox --help)',
   usage: 'sandbox [sandbox options]',

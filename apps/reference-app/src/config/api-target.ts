@@ -16,12 +16,12 @@ export interface ApiTarget {
 }
 
 /** `https://x/v1/` -> `https://x`: people paste the base with or without the version path. */
-export function normaliseBaseUrl(url: string): string {
+function normaliseBaseUrl(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
 /** The default stream URL of a base URL: same host, ws(s) scheme, `/v1/stream`. */
-export function defaultWsUrl(baseUrl: string): string {
+function defaultWsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/^http/, 'ws')}/v1/stream`;
 }
 

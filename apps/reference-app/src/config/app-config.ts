@@ -17,13 +17,13 @@ import type { OptionSpec } from '../cli/command-spec';
 export const APP_ENV_PREFIX = 'KIT_';
 
 /** The config file read when present and no other is named. */
-export const DEFAULT_CONFIG_FILE = 'kit.config.json';
+const DEFAULT_CONFIG_FILE = 'kit.config.json';
 
 /** Log levels accepted by `--log-level`. */
-export const LOG_LEVEL_NAMES = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const LOG_LEVEL_NAMES = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 /** Fault profiles of the sandbox. */
-export const PROFILE_NAMES = ['none', 'mild', 'harsh'] as const;
+const PROFILE_NAMES = ['none', 'mild', 'harsh'] as const;
 
 const schema = v.object({
   target: v.optional(

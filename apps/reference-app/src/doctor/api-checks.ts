@@ -114,7 +114,7 @@ export interface DoctorApiOptions {
 }
 
 /** An auth strategy for the configured credentials (the same one signs the WebSocket login). */
-export function authFor(
+function authFor(
   credentials: Credentials,
   tokenUrl: string,
   options: Omit<DoctorApiOptions, 'target'>,
@@ -193,7 +193,7 @@ function credentialHint(code: ErrorCode, credentials: Credentials): string | und
 }
 
 /** Order id the permission probe cancels: no order ever has it, so the probe changes nothing. */
-export const PERMISSION_PROBE_ORDER_ID = 'ord_kit_doctor_permission_probe';
+const PERMISSION_PROBE_ORDER_ID = 'ord_kit_doctor_permission_probe';
 
 /**
  * Whether the key may trade, without trading: a cancel of an order id that cannot exist. A trading

@@ -74,7 +74,7 @@ export interface CheckResult {
 }
 
 /** The troubleshooting page of a code, as a repository path. */
-export function docsPath(code: ErrorCode): string {
+function docsPath(code: ErrorCode): string {
   return `docs/troubleshooting/${docsSlugFor(code)}.md`;
 }
 

@@ -297,7 +297,7 @@ export function readServerTime(body: string): number | undefined {
 }
 
 /** Node's header object with array values joined, for the classifiers. */
-export function flatHeaders(headers: HttpProbe['headers']): Record<string, string> {
+function flatHeaders(headers: HttpProbe['headers']): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -306,7 +306,7 @@ export function flatHeaders(headers: HttpProbe['headers']): Record<string, strin
 }
 
 /** Rejects when `promise` takes longer than `timeoutMs`, with a system-style timeout error. */
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, syscall: string): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number, syscall: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       () =>

@@ -7,7 +7,7 @@ const MARKS: Readonly<Record<CheckStatus, string>> = { pass: '✔', warn: '!', f
 const TITLE_WIDTH = 30;
 
 /** Wraps `text` to `width` columns, every line after the first indented by `indent`. */
-export function wrap(text: string, width: number, indent: string): string {
+function wrap(text: string, width: number, indent: string): string {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';

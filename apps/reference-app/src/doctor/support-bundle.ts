@@ -32,7 +32,7 @@ const SECRET_FLAGS = new Set(['--admin-token']);
  * credential-looking query parameters and headers) and every known secret is masked once more, so a
  * value hidden under a misspelt key still cannot leak.
  */
-export function buildSupportBundle(input: SupportBundleInput): string {
+function buildSupportBundle(input: SupportBundleInput): string {
   const fields = appConfig.describe();
   const nonSecretEnv = new Set(fields.filter((field) => !field.secret).map((field) => field.envVar));
   const settings = fields.map((field) => {

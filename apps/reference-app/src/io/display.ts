@@ -29,7 +29,7 @@ export interface LiveDisplay {
 }
 
 /** Default intervals of {@link createLiveDisplay}. */
-export const DEFAULT_LIVE_DISPLAY_OPTIONS = { redrawIntervalMs: 250, progressIntervalMs: 3_000 } as const;
+const DEFAULT_LIVE_DISPLAY_OPTIONS = { redrawIntervalMs: 250, progressIntervalMs: 3_000 } as const;
 
 /**
  * On a TTY the block is redrawn in place (cursor up, clear to end, write) at most every

@@ -7,7 +7,7 @@ import type { CommandContext } from '../cli/command-context';
 const require = createRequire(import.meta.url);
 
 /** Where the sandbox's own command line lives (apps/sandbox-broker/src/cli.ts). */
-export function sandboxCliPath(): string {
+function sandboxCliPath(): string {
   return join(dirname(require.resolve('@kit/sandbox-broker/package.json')), 'src', 'cli.ts');
 }
 

@@ -33,7 +33,7 @@ interface Matcher {
 const ORDER_ROUTE = 'POST /v1/orders';
 
 /** Parses a `match` entry: `'POST /v1/orders'`, `'* /v1/*'` or a bare path (any method). */
-export function compileMatcher(entry: string): Matcher {
+function compileMatcher(entry: string): Matcher {
   const space = entry.indexOf(' ');
   const method = space < 0 ? '*' : entry.slice(0, space).toUpperCase();
   const path = space < 0 ? entry : entry.slice(space + 1).trim();

@@ -6,7 +6,7 @@ import { BOOK_LEVELS, SimulatedBook } from './simulated-book';
 import { hashString, symbolSpec } from './symbol-specs';
 
 /** Defaults of {@link CreateMarketOptions}. */
-export const DEFAULT_MARKET_OPTIONS = {
+const DEFAULT_MARKET_OPTIONS = {
   seed: 1,
   symbols: ['AAPL', 'MSFT', 'BTC-USD', 'ETH-USD'],
   quoteIntervalMs: 100,

@@ -18,7 +18,7 @@ import { activeFaults, WS_FAULT_KINDS } from './stream-faults';
 import type { Stream, StreamOptions, WsStreamFaults } from './stream-types';
 
 /** Defaults of {@link AttachStreamOptions}. */
-export const DEFAULT_STREAM_OPTIONS = {
+const DEFAULT_STREAM_OPTIONS = {
   heartbeatIntervalMs: 1_000,
   pingIntervalMs: 10_000,
   slowConsumerBytes: 4 * 1024 * 1024,
@@ -26,7 +26,7 @@ export const DEFAULT_STREAM_OPTIONS = {
 } as const;
 
 /** The WebSocket path (API.md). */
-export const STREAM_PATH = '/v1/stream';
+const STREAM_PATH = '/v1/stream';
 
 /** Largest client frame accepted: logins and subscribe lists are small. */
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;

@@ -18,7 +18,7 @@ export interface ActiveFaults {
 }
 
 /** The most a slow read waits, whatever was configured: a sandbox must not look dead. */
-export const MAX_SLOW_READ_DELAY_MS = 60_000;
+const MAX_SLOW_READ_DELAY_MS = 60_000;
 
 const NONE: ActiveFaults = Object.freeze({
   drop: 0,

@@ -22,7 +22,7 @@ export interface AdapterDispatchers {
 const ENV_PROXY_NAMES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'] as const;
 
 /** Whether a proxy is configured in the environment (read once, when the adapter is created). */
-export function hasEnvProxy(env: Record<string, string | undefined> = process.env): boolean {
+function hasEnvProxy(env: Record<string, string | undefined> = process.env): boolean {
   return ENV_PROXY_NAMES.some((name) => Boolean(env[name]));
 }
 

@@ -64,7 +64,7 @@ export interface StartNginxOptions {
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin', '/sbin'];
 
 /** The nginx binary: on PATH, or where Debian and source builds put it; undefined when absent. */
-export function findNginx(): string | undefined {
+function findNginx(): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SEARCH_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, 'nginx');
