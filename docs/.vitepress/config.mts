@@ -39,6 +39,7 @@ const guides: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Architecture', link: '/architecture' },
       { text: 'Failure modes', link: '/failure-modes' },
+      { text: 'Performance', link: '/performance/index' },
     ],
   },
 ];
