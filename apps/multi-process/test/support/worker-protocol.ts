@@ -11,6 +11,8 @@ export type WorkerAuth =
       tokenCacheKey?: string;
       /** Added before each token request, so that a refresh takes long enough to be seen. */
       tokenDelayMs?: number;
+      /** The token cache's `commandTimeoutMs`. @default its default (1 s) */
+      commandTimeoutMs?: number;
     }
   | { kind: 'hmac'; apiKey: string; apiSecret: string };
 
