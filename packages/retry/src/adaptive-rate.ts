@@ -123,6 +123,8 @@ export class AdaptiveRate {
   #cutAt: number;
   /** Marks below it belong to the round the last cut reacted to. */
   #cutMark: number;
+  /** Marks below it were sent before the last cut (the round proper, without its extension). */
+  #roundMark: number;
   /** Successes of requests marked since the last cut. */
   #okSinceCut: number;
   /** The lowest rate further throttles of the current round may push it to. */
@@ -141,6 +143,7 @@ export class AdaptiveRate {
     // As if cut long ago: the curve starts at the ceiling.
     this.#cutAt = init.nowMs - 2 * init.recoveryMs;
     this.#cutMark = init.firstMark;
+    this.#roundMark = init.firstMark;
     this.#okSinceCut = init.okBefore;
   }
 
@@ -182,7 +185,9 @@ export class AdaptiveRate {
     deepenRound: boolean,
   ): 'isolated' | 'cut' | 'round' {
     if (mark < this.#cutMark) {
-      if (deepenRound) this.#floor = Math.max(this.#roundFloor, this.#floor * SAME_ROUND_CUT);
+      if (deepenRound && mark < this.#roundMark) {
+        this.#floor = Math.max(this.#roundFloor, this.#floor * SAME_ROUND_CUT);
+      }
       return 'round';
     }
     const permitted = this.rateAt(now);
@@ -212,6 +217,7 @@ export class AdaptiveRate {
     this.#roundFloor = Math.max(this.#min, sent * FAR_CUT);
     this.#cutAt = now;
     this.#cutMark = nextMark;
+    this.#roundMark = nextMark;
     this.#okSinceCut = 0;
     return isolated ? 'isolated' : 'cut';
   }

@@ -75,3 +75,31 @@ describe('createMemoryStore', () => {
     expect(store.tryTake('k', windows, 1)).toBe(true);
   });
 });
+
+describe('createMemoryStore: after a pause', () => {
+  const windows = [{ tokens: 10, intervalMs: 1000 }];
+
+  it('leaves one token when the pause ends, then refills at the rate: no burst of the whole bucket', () => {
+    const clock = manualClock();
+    const store = createMemoryStore({ clock });
+    expect(store.take('k', windows, [1]).granted).toBe(1);
+    store.block('k', 500);
+    clock.advance(5_000);
+    // Ten tokens' worth of time has passed since the pause, but the bucket restarted from one.
+    expect(store.take('k', windows, [1, 1, 1, 1, 1, 1]).granted).toBe(6);
+    store.block('k', 500);
+    clock.advance(500);
+    expect(store.take('k', windows, [1, 1])).toEqual({ granted: 1, retryInMs: 100 });
+    clock.advance(100);
+    expect(store.take('k', windows, [1]).granted).toBe(1);
+  });
+
+  it('a shorter pause inside a longer one changes nothing, and a key never used starts with one token', () => {
+    const clock = manualClock();
+    const store = createMemoryStore({ clock });
+    store.block('fresh', 1_000);
+    store.block('fresh', 100);
+    clock.advance(1_000);
+    expect(store.take('fresh', windows, [1, 1])).toEqual({ granted: 1, retryInMs: 100 });
+  });
+});

@@ -300,3 +300,129 @@ describe('createRateLimiter', () => {
     expect(() => limiter.observe({ status: 429 })).not.toThrow();
   });
 });
+
+describe('createRateLimiter: pacing after a 429 (strict servers)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date(Date.UTC(2030, 0, 1)));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Acquires `n` at once and returns when (ms after `start`) each was granted. */
+  async function grants(limiter: ReturnType<typeof createRateLimiter>, n: number, runMs: number) {
+    const start = Date.now();
+    const t = track(start);
+    const all = Array.from({ length: n }, (_, i) => t.add(String(i), limiter.acquire()));
+    await vi.advanceTimersByTimeAsync(runMs);
+    await Promise.all(all);
+    return t.done.map((d) => d.at);
+  }
+
+  it('after a 429 without a hint, a bucket of 20 paces: one interval apart, and no burst even after a quiet spell', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 20, intervalMs: 1_000 }] });
+    expect(await grants(limiter, 3, 0)).toEqual([0, 0, 0]);
+    expect(limiter.pacing).toBe(false);
+    limiter.observe({ status: 429, headers: {} });
+    expect(limiter.pacing).toBe(true);
+    // One interval (50 ms) of pause, then one request per interval.
+    expect(await grants(limiter, 4, 250)).toEqual([50, 100, 150, 200]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    // The bucket no longer fills up to 20 while nothing is sent.
+    expect(await grants(limiter, 3, 200)).toEqual([0, 50, 100]);
+  });
+
+  it('429s that keep coming cut the rate; it climbs back, never above the configured rate', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 1, intervalMs: 50 }] });
+    await limiter.acquire();
+    limiter.observe({ status: 429 });
+    await vi.advanceTimersByTimeAsync(50);
+    // A request let go after the first 429, refused too, with nothing getting through in between:
+    // the rate halves (one request per 100 ms), then starts climbing back (CUBIC, over 2 s).
+    await limiter.acquire();
+    limiter.observe({ status: 429 });
+    const slow = await grants(limiter, 3, 400);
+    expect(slow[0]).toBeGreaterThanOrEqual(95);
+    expect(slow[2]! - slow[1]!).toBeGreaterThanOrEqual(75);
+    // Seconds later it is back at 20 per second, and no faster.
+    await vi.advanceTimersByTimeAsync(10_000);
+    const back = await grants(limiter, 4, 300);
+    expect(back.slice(1).map((at, i) => at - back[i]!)).toEqual([50, 50, 50]);
+  });
+
+  it('an isolated 429 after a run of successes hands the refused slot back instead of wasting it', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 1, intervalMs: 50 }] });
+    const ok = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const pending = limiter.acquire();
+        await vi.advanceTimersByTimeAsync(50);
+        await pending;
+        limiter.observe({ status: 200 });
+      }
+    };
+    await ok(10);
+    // The first 429 switches to pacing (already a bucket of one here) and pauses one interval.
+    await limiter.acquire();
+    limiter.observe({ status: 429 });
+    await vi.advanceTimersByTimeAsync(50);
+    await ok(10);
+    const refusedAt = Date.now();
+    await limiter.acquire();
+    limiter.observe({ status: 429 });
+    const [next] = await grants(limiter, 1, 50);
+    // The refused request did not count at the server: the next leaves a fifth of an interval
+    // (~10 ms at the slightly lowered rate) later, not a whole interval after the refused one.
+    expect(Date.now() - 50 - refusedAt + (next as number)).toBeLessThanOrEqual(12);
+  });
+
+  it('after a pause that ends at a reset, the queue resumes at the rate, not as a burst of the bucket', async () => {
+    const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 10_000 }] });
+    limiter.observe({ status: 200, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' } });
+    expect(await grants(limiter, 3, 2_300)).toEqual([2_000, 2_100, 2_200]);
+  });
+
+  it('with a legacy epoch-second reset and an IETF RateLimit header for the same window, waits for the IETF one', () => {
+    const now = Date.now();
+    const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 60_000 }] });
+    limiter.observe({
+      status: 200,
+      headers: {
+        'x-ratelimit-limit': '100',
+        'x-ratelimit-remaining': '0',
+        // Epoch seconds: the true reset (now + 1.2 s) rounded up to a whole second, and then some.
+        'x-ratelimit-reset': String(Math.ceil((now + 1_200) / 1_000) + 1),
+        ratelimit: '"default";r=0;t=1.2',
+        'ratelimit-policy': '"default";q=100;w=60',
+      },
+    });
+    expect(limiter.pausedUntil - now).toBe(1_200);
+  });
+
+  it('with two exhausted windows that differ, waits for the later reset', () => {
+    const now = Date.now();
+    const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 60_000 }] });
+    limiter.observe({
+      status: 200,
+      headers: {
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(now / 1_000) + 30),
+        ratelimit: '"burst";r=0;t=1',
+        'ratelimit-policy': '"burst";q=100;w=1',
+      },
+    });
+    expect(limiter.pausedUntil - now).toBeGreaterThan(29_000);
+  });
+
+  it('honours a configured defaultPauseMs and rejects a nonsensical one', () => {
+    const limiter = createRateLimiter({ defaultPauseMs: 1_500 });
+    limiter.observe({ status: 429 });
+    expect(limiter.pausedUntil - Date.now()).toBe(1_500);
+    for (const bad of [-1, Number.NaN]) {
+      expect(() => createRateLimiter({ defaultPauseMs: bad })).toThrow(
+        expect.objectContaining({ code: 'client.invalid_argument' }),
+      );
+    }
+  });
+});

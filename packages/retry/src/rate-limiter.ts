@@ -395,7 +395,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         // the refused one, that one reached the server just too early and did not count there:
         // the pause (which leaves a token at its end) is a fifth of an interval, handing its slot
         // back instead of wasting it.
-        const intervalMs = 1_000 / (configuredRate * factor);
+        const intervalMs = 1_000 / (adaptive?.rateAt(now) ?? configuredRate);
         const refund = hintMs === undefined && outcome === 'isolated' && mark === granted;
         // The request sent in the handed-back slot may meet the same stall: part of this round.
         if (refund) adaptive?.extendRound(granted + 2);

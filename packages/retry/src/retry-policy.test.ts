@@ -457,3 +457,217 @@ describe('createRetryPolicy', () => {
     expect(copy.attempt).toBe(1);
   });
 });
+
+describe('createRetryPolicy: throttled attempts (429) and the adaptive rate', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const tooMany = (extra: { retryAfterMs?: number } = {}) =>
+    new KitError('rate_limit.exceeded', { status: 429, outcome: 'rejected', ...extra });
+
+  it('retries 429s without a hint beyond maxAttempts: paced, not backed off, and the budget untouched', async () => {
+    const retries: RetryEvent[] = [];
+    const budget = createRetryBudget({ capacity: 10, retryCost: 5 });
+    const policy = createRetryPolicy({ random: () => 0.5, budget, onRetry: (e) => retries.push(e) });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(
+        async () => {
+          calls++;
+          if (calls <= 5) throw tooMany();
+          return 'ok';
+        },
+        { budgetKey: 'api.example' },
+      ),
+    );
+    expect(result).toMatchObject({ ok: true, value: 'ok' });
+    expect(calls).toBe(6);
+    // The learned rate is the wait: no backoff of the call's own.
+    expect(retries.map((r) => r.delayMs)).toEqual([0, 0, 0, 0, 0]);
+    expect(budget.available('api.example')).toBe(10);
+  });
+
+  it('a 429 slows down every call to that key (first attempts included), and no other key', async () => {
+    const policy = createRetryPolicy({ random: () => 0.5 });
+    const starts: Array<[string, number]> = [];
+    let throttled = false;
+    const call = (id: string, key: string) =>
+      policy.execute(
+        async () => {
+          starts.push([id, Date.now()]);
+          if (!throttled) {
+            throttled = true;
+            throw tooMany();
+          }
+          return id;
+        },
+        { budgetKey: key },
+      );
+    await runFake(call('a', 'api.example'));
+    const t1 = Date.now();
+    await runFake(
+      Promise.all([...['b', 'c', 'd'].map((id) => call(id, 'api.example')), call('x', 'other.example')]),
+    );
+    const at = (id: string) => starts.find(([s]) => s === id)?.[1] as number;
+    // Calls to the throttled key leave one at a time, spaced by the learned rate ...
+    expect(at('c') - at('b')).toBeGreaterThanOrEqual(1);
+    expect(at('d') - at('c')).toBeGreaterThanOrEqual(1);
+    // ... while the other key is not held at all.
+    expect(at('x')).toBe(t1);
+  });
+
+  it('a host paused by a Retry-After holds every call; one whose deadline ends first fails at once', async () => {
+    const giveUps: GiveUpEvent[] = [];
+    const policy = createRetryPolicy({
+      random: () => 0,
+      deadlineMs: 10_000,
+      onGiveUp: (e) => giveUps.push(e),
+    });
+    // The first call is asked to wait 50 s, past its own deadline: it gives up, and the key stays
+    // paused for everyone.
+    const first = await runFake(
+      policy.execute(async () => Promise.reject(tooMany({ retryAfterMs: 50_000 }))),
+    );
+    expect(giveUps.map((g) => g.reason)).toEqual(['retry_after_too_long']);
+    expect(first.ok).toBe(false);
+    let ran = false;
+    const second = await runFake(
+      policy.execute(async () => {
+        ran = true;
+        return 'sent';
+      }),
+    );
+    expect(ran).toBe(false);
+    // At once (runFake looks every 10 ms of fake time).
+    expect(second.elapsedMs).toBeLessThanOrEqual(10);
+    expect(isKitError((second as { error: unknown }).error, 'rate_limit.exceeded')).toBe(true);
+    expect(giveUps.map((g) => g.reason)).toEqual(['retry_after_too_long', 'retry_after_too_long']);
+
+    // A shorter pause is waited out: the next call to the key starts when it ends.
+    const patient = createRetryPolicy({ random: () => 0 });
+    await runFake(
+      patient.execute(async ({ attempt }) => {
+        if (attempt === 1) throw tooMany({ retryAfterMs: 2_000 });
+        return 'ok';
+      }),
+    );
+    const pausedSince = Date.now() - 2_000;
+    let startedAt = 0;
+    await runFake(
+      patient.execute(async () => {
+        startedAt = Date.now();
+        return 'ok';
+      }),
+    );
+    expect(startedAt).toBeGreaterThanOrEqual(pausedSince + 2_000);
+  });
+
+  it('with adaptiveRate: false, a 429 without a hint backs off and counts like a failure', async () => {
+    const giveUps: GiveUpEvent[] = [];
+    const policy = createRetryPolicy({
+      random: () => 0.5,
+      adaptiveRate: false,
+      onGiveUp: (e) => giveUps.push(e),
+    });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(async () => {
+        calls++;
+        throw tooMany();
+      }),
+    );
+    expect(result.ok).toBe(false);
+    expect(calls).toBe(3);
+    expect(giveUps[0]?.reason).toBe('max_attempts');
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(500);
+  });
+
+  it('a 429 with Retry-After does not use up an attempt either: the wait is the server’s', async () => {
+    const retries: RetryEvent[] = [];
+    const policy = createRetryPolicy({
+      random: () => 0,
+      adaptiveRate: false,
+      onRetry: (e) => retries.push(e),
+    });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(async () => {
+        calls++;
+        if (calls <= 4) throw tooMany({ retryAfterMs: 1_000 });
+        return 'ok';
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, value: 'ok' });
+    expect(calls).toBe(5);
+    expect(retries.every((r) => r.delayMs >= 1_000)).toBe(true);
+  });
+
+  it('paced: the caller’s limiter is the wait; the policy retries a 429 at once and keeps out of the way', async () => {
+    const retries: RetryEvent[] = [];
+    const policy = createRetryPolicy({ random: () => 0.5, onRetry: (e) => retries.push(e) });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(
+        async () => {
+          calls++;
+          if (calls <= 4) throw tooMany();
+          return 'ok';
+        },
+        { paced: true, budgetKey: 'k' },
+      ),
+    );
+    expect(result).toMatchObject({ ok: true, value: 'ok' });
+    expect(retries.map((r) => r.delayMs)).toEqual([0, 0, 0, 0]);
+    // No rate was learned for the key: later calls are not held.
+    const startedAt: number[] = [];
+    const executedAt = Date.now();
+    await runFake(
+      Promise.all(
+        [1, 2, 3].map(() =>
+          policy.execute(
+            async () => {
+              startedAt.push(Date.now());
+            },
+            { budgetKey: 'k' },
+          ),
+        ),
+      ),
+    );
+    expect(startedAt).toEqual([executedAt, executedAt, executedAt]);
+  });
+
+  it('maxAttempts: 1 retries nothing, not even a 429', async () => {
+    const policy = createRetryPolicy({ maxAttempts: 1 });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(async () => {
+        calls++;
+        throw tooMany();
+      }),
+    );
+    expect(calls).toBe(1);
+    expect(isKitError((result as { error: unknown }).error, 'rate_limit.exceeded')).toBe(true);
+  });
+
+  it('the deadline still bounds a host that never stops answering 429', async () => {
+    const policy = createRetryPolicy({ deadlineMs: 5_000, random: () => 0.5 });
+    let calls = 0;
+    const result = await runFake(
+      policy.execute(async () => {
+        calls++;
+        throw tooMany();
+      }),
+    );
+    expect(result.ok).toBe(false);
+    const error = (result as { error: unknown }).error;
+    expect(isKitError(error, 'timeout.deadline')).toBe(true);
+    expect(isKitError((error as KitError).cause, 'rate_limit.exceeded')).toBe(true);
+    expect(result.elapsedMs).toBeLessThanOrEqual(5_000);
+    // The rate halved on every round without a success, down to 0.5 per second: a few attempts, not a storm.
+    expect(calls).toBeLessThan(30);
+  });
+});

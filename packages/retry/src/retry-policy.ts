@@ -291,13 +291,11 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
         callHook('onRetry', options.onRetry, event);
         callHook('onRetry', callOptions.onRetry, event);
         // The wait ends before the deadline (checked above), so only the caller can cut it short.
-        if (delayMs > 0) {
-          try {
-            await clock.sleep(delayMs, userSignal);
-          } catch {
-            if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
-            throw giveUp(deadlineError(error, false), 'deadline');
-          }
+        try {
+          await clock.sleep(delayMs, userSignal);
+        } catch {
+          if (userSignal?.aborted) throw giveUp(abortError(userSignal), 'aborted');
+          throw giveUp(deadlineError(error, false), 'deadline');
         }
         totalDelayMs += delayMs;
       }

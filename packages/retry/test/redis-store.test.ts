@@ -100,6 +100,28 @@ describe.skipIf(!REDIS_URL)(`Redis store${REDIS_SKIP_REASON}`, () => {
     }
   });
 
+  it('when a shared pause ends, every window holds one token and refills from there: no burst for anyone', async () => {
+    const key = uniqueKey('after-pause');
+    const wide = [{ tokens: 50, intervalMs: 5_000 }];
+    expect((await store.take(key, wide, [1])).granted).toBe(1);
+    await store.block(key, 150);
+    // A shorter pause inside it changes nothing.
+    await store.block(key, 50);
+    expect((await store.take(key, wide, [1])).granted).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 170));
+    // 49 tokens were left before the pause; one remains when it ends, then 10 per second (100 ms
+    // each; 20 ms or so have passed since it ended).
+    const after = await store.take(key, wide, [1, 1]);
+    expect(after.granted).toBe(1);
+    expect(after.retryInMs).toBeGreaterThan(0);
+    expect(after.retryInMs).toBeLessThanOrEqual(100);
+    // A window first taken after a pause starts with one token too.
+    const fresh = uniqueKey('fresh-after-pause');
+    await store.block(fresh, 50);
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    expect((await store.take(fresh, wide, [1, 1])).granted).toBe(1);
+  });
+
   it("clamps a shared window to the server's remaining count", async () => {
     const key = uniqueKey('clamp');
     await store.clamp(key, windows, 0, 1);
