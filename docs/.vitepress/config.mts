@@ -126,7 +126,48 @@ function githubSlug(text: string): string {
     .replace(/ /g, '-');
 }
 
+/** The home page (docs/index.md has no frontmatter: see the comment there). */
+const HOME = {
+  layout: 'home',
+  hero: {
+    name: 'kit',
+    text: 'Reliable API integrations in TypeScript',
+    tagline:
+      'Small packages for the REST APIs and WebSocket feeds of brokers, exchanges and SaaS providers, built to survive bad credentials, dropped connections, rate limits, partial failures and schema changes.',
+    actions: [
+      { theme: 'brand', text: 'Get started', link: '/getting-started' },
+      { theme: 'alt', text: 'Troubleshoot an error code', link: '/troubleshooting/README' },
+      { theme: 'alt', text: 'Integration checklist', link: '/integration-checklist' },
+    ],
+  },
+  features: [
+    {
+      title: 'Every failure has a code',
+      details:
+        'A KitError with a stable code, whether kit retries it, whether the request may have run, a hint, and a page here that explains causes, fixes and how to confirm them.',
+    },
+    {
+      title: 'Retries that never duplicate an order',
+      details:
+        'A deadline that wins over the attempt count, Retry-After honoured, idempotency keys on writes, and an honest "outcome unknown" when nobody can know.',
+    },
+    {
+      title: 'Streams that recover by themselves',
+      details:
+        'Heartbeats, reconnects with jitter, re-login and resubscribe, sequence-gap resync from snapshots, bounded buffers.',
+    },
+    {
+      title: 'Secrets never print',
+      details:
+        'Credentials travel as Secret values, masked in every log line, error message and inspect output.',
+    },
+  ],
+};
+
 export default defineConfig({
+  transformPageData(pageData) {
+    if (pageData.relativePath === 'index.md') pageData.frontmatter = { ...HOME, ...pageData.frontmatter };
+  },
   title: 'kit',
   description: 'A TypeScript toolkit for building reliable API integrations',
   lang: 'en-GB',
