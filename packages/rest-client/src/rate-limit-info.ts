@@ -6,7 +6,10 @@ export interface RateLimitInfo {
   readonly headers: Readonly<Record<string, string>>;
   /** What they say, parsed by @kit/retry's `parseRateLimitHeaders` (one entry per window/convention). */
   readonly observations: readonly RateLimitObservation[];
-  /** The smallest `remaining` over all observations, when any was announced. */
+  /**
+   * The smallest `remaining` over all observations, when any was announced (with a legacy and an
+   * IETF header saying the same, the IETF one, whose reset is the precise one).
+   */
   readonly remaining: number | undefined;
   /** The `limit` of the observation with the smallest `remaining`, when stated. */
   readonly limit: number | undefined;
@@ -66,7 +69,18 @@ class LazyRateLimitInfo implements RateLimitInfo {
     if (this.#observations === undefined) {
       this.#observations = parseRateLimitHeaders(this.#source, { nowMs: this.#nowMs });
       for (const observation of this.#observations) {
-        if (this.#tightest === undefined || observation.remaining < this.#tightest.remaining)
+        const tightest = this.#tightest;
+        if (
+          tightest === undefined ||
+          observation.remaining < tightest.remaining ||
+          // The same count in a legacy and an IETF header: the IETF reset is the precise one (a
+          // delta, where X-RateLimit-Reset is usually an epoch second on the server's clock).
+          (observation.remaining === tightest.remaining &&
+            tightest.source === 'x-ratelimit' &&
+            observation.source !== 'x-ratelimit' &&
+            observation.source !== 'used-weight' &&
+            observation.resetMs !== undefined)
+        )
           this.#tightest = observation;
       }
     }

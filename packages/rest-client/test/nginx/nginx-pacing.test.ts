@@ -1,8 +1,8 @@
-import { createFaultServer, createSeededRandom, type FaultServer } from '@kit/testing';
+import { createSeededRandom } from '@kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClient, type RestClientOptions } from '../../src/index';
 import { createLogCapture } from '../support';
-import { type NginxProxy, requireNginx, startNginx } from './nginx-proxy';
+import { freePort, type NginxProxy, requireNginx, startNginx } from './nginx-proxy';
 
 // Issue 8, items 4 and 5: a strict proxy (nginx `limit_req` at 20 r/s with no burst, answering 429
 // with no Retry-After and no rate-limit header) against kit's limiter and against kit's defaults.
@@ -19,16 +19,26 @@ const RATE_PER_SECOND = 20;
 const SPACING_MS = 1_000 / RATE_PER_SECOND;
 
 const capture = createLogCapture();
-let upstream: FaultServer;
 let nginx: NginxProxy;
 
 /** One zone per scenario, so the scenarios can run at the same time without sharing an allowance. */
 const ZONES = ['seq_one', 'conc_one', 'seq_readme', 'conc_readme', 'defaults'] as const;
 type Zone = (typeof ZONES)[number];
 
+// The upstream is a second nginx server answering JSON itself: the proxy in front of it is the
+// one under test, and the test process runs nothing but the client (a Node upstream in the same
+// process would share its event loop, and its stalls would show as the client's).
 function nginxConfig(upstreamPort: number) {
   return {
     http: `
+  server {
+    listen 127.0.0.1:${upstreamPort};
+    access_log off;
+    location / {
+      default_type application/json;
+      return 200 '{"ok":true}';
+    }
+  }
   ${ZONES.map((zone) => `limit_req_zone $binary_remote_addr zone=${zone}:1m rate=${RATE_PER_SECOND}r/s;`).join('\n  ')}
   limit_req_status 429;
   upstream kit_upstream {
@@ -142,21 +152,10 @@ describe.skipIf(nginxPath === undefined)(
   { concurrent: true, timeout: 60_000 },
   () => {
     beforeAll(async () => {
-      upstream = await createFaultServer({
-        routes: [
-          { method: 'GET', path: '/warm', handler: { json: { ok: true } } },
-          ...ZONES.map((zone) => ({
-            method: 'GET' as const,
-            path: `/${zone}/items/:id`,
-            handler: (r: { params: Record<string, string> }) => ({ json: { id: r.params.id } }),
-          })),
-        ],
-      });
-      nginx = await startNginx({ nginx: nginxPath as string, ...nginxConfig(upstream.port) });
+      nginx = await startNginx({ nginx: nginxPath as string, ...nginxConfig(await freePort()) });
     });
     afterAll(async () => {
       await nginx?.stop();
-      await upstream?.close();
       expect(capture.leaks()).toEqual([]);
     });
 
