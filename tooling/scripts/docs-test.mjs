@@ -2,8 +2,9 @@
 // 127.0.0.1, opens every page of the sitemap in headless Chromium (Debian's /usr/bin/chromium via
 // playwright-core; never a downloaded browser) and fails on a page that does not render, a console
 // error or uncaught exception, a failed same-origin request, a Mermaid diagram that did not render,
-// or an internal link whose page or #anchor does not exist. Saves screenshots of the home page and
-// one troubleshooting page under a temporary folder (or $DOCS_SCREENSHOT_DIR) and prints their paths.
+// an internal link whose page or #anchor does not exist, or a local search that finds nothing.
+// Saves screenshots of the home page and one troubleshooting page under a temporary folder (or
+// $DOCS_SCREENSHOT_DIR) and prints their paths.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -184,6 +185,33 @@ try {
       await page.close();
     }),
   );
+
+  // Local search works: the index loads and a query finds the page it should.
+  {
+    const page = await context.newPage();
+    const searchErrors = [];
+    page.on('pageerror', (error) => searchErrors.push(error.message));
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    await page.locator('.VPNavBarSearch button').first().click();
+    const input = page.locator('#localsearch-input');
+    const opened = await input
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!opened) fail('/', 'local search did not open (the search button)');
+    else {
+      await input.fill('clock skew');
+      const hit = await page
+        .locator('.VPLocalSearchBox a[href*="auth-clock-skew"]')
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (!hit) fail('/', 'local search for "clock skew" did not find troubleshooting/auth-clock-skew');
+    }
+    for (const message of searchErrors) fail('/', `uncaught exception during search: ${message}`);
+    await page.close();
+  }
 
   // Every internal link must name a page (or a file) that exists, and its #anchor an id on that page.
   const pageSet = new Set(pages);
