@@ -10,8 +10,8 @@
 //
 // With --check it writes nothing and exits 1 when a committed page differs from what the catalogue
 // and entries produce, a catalogue code has no entry, an entry names a code that does not exist
-// (its own, a related code, or its example's result), a doctor check is unknown, or an entry lacks
-// its required sections. CI runs it that way (`pnpm docs:check`).
+// (its own, a related code, one its prose mentions or links, or its example's result), a doctor
+// check is unknown, or an entry lacks its required sections. CI runs it that way (`pnpm docs:check`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -215,6 +215,18 @@ if (existsSync(entriesDir)) {
     const causes = entry.body.split('## Likely causes')[1]?.split(/\n## /)[0] ?? '';
     if (!/\n### /.test(causes)) problem(`${file}: "## Likely causes" needs at least one "### " cause`);
     if (!entry.example) problem(`${file}: no example (what kit prints comes from running it)`);
+    // Codes the prose names, as `code` or as a link to its page, must exist too.
+    for (const m of entry.body.matchAll(
+      /`((?:auth|rate_limit|network|timeout|server|client|schema|config|protocol|cancelled|internal)\.[a-z_]+)`/g,
+    )) {
+      if (!Object.hasOwn(ERROR_CATALOGUE, m[1]))
+        problem(`${file}: mentions \`${m[1]}\`, which is not in the catalogue`);
+    }
+    for (const m of entry.body.matchAll(/\]\(\.\/([a-z0-9-]+)\.md(?:#[^)]*)?\)/g)) {
+      if (!Object.keys(ERROR_CATALOGUE).some((code) => docsSlugFor(code) === m[1])) {
+        problem(`${file}: links ./${m[1]}.md, which is no troubleshooting page`);
+      }
+    }
     entries.set(entry.code, { ...entry, file });
   }
 }
