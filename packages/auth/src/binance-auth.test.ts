@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { isKitError } from '@kit/errors';
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
-import type { AuthClock } from './auth-clock';
 import type { AuthRequest } from './auth-strategy';
 import { binanceAuth, signBinance } from './binance-auth';
 import { formatQuery } from './query-string';
@@ -15,8 +15,6 @@ const DOC_TIMESTAMP = 1499827319559;
 const DOC_TOTAL_PARAMS =
   'symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559';
 const DOC_SIGNATURE = 'c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71';
-
-const fixedClock = (now: number): AuthClock => ({ now: () => now, sleep: async () => {} });
 
 function order(query: Array<[string, string]>, body?: string): AuthRequest {
   return {
@@ -68,7 +66,7 @@ describe('binanceAuth', () => {
     const auth = binanceAuth({
       apiKey: DOC_API_KEY,
       apiSecret: DOC_SECRET,
-      clock: fixedClock(DOC_TIMESTAMP),
+      clock: createManualClock({ startMs: DOC_TIMESTAMP }),
     });
     const out = await auth.authenticate(order(docParams));
     expect(formatQuery(out.query)).toBe(`${DOC_TOTAL_PARAMS}&signature=${DOC_SIGNATURE}`);
@@ -80,7 +78,7 @@ describe('binanceAuth', () => {
     const auth = binanceAuth({
       apiKey: DOC_API_KEY,
       apiSecret: DOC_SECRET,
-      clock: fixedClock(DOC_TIMESTAMP),
+      clock: createManualClock({ startMs: DOC_TIMESTAMP }),
     });
     const body = 'quantity=1&price=0.1';
     const out = await auth.authenticate(order(docParams.slice(0, 4), body));
@@ -96,15 +94,15 @@ describe('binanceAuth', () => {
   });
 
   it('re-signs with a fresh timestamp on every attempt and never duplicates parameters', async () => {
-    let now = DOC_TIMESTAMP;
+    const clock = createManualClock({ startMs: DOC_TIMESTAMP });
     const auth = binanceAuth({
       apiKey: DOC_API_KEY,
       apiSecret: DOC_SECRET,
       recvWindowMs: 10_000,
-      clock: { now: () => now, sleep: async () => {} },
+      clock,
     });
     const first = await auth.authenticate(order(docParams));
-    now += 1500;
+    await clock.advance(1500);
     const second = await auth.authenticate(first);
     const names = second.query.map(([name]) => name);
     expect(names.filter((n) => n === 'timestamp')).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
 import type { AuthRequest } from './auth-strategy';
 import { coinbaseAuth, signCoinbase } from './coinbase-auth';
@@ -37,7 +38,7 @@ describe('coinbaseAuth', () => {
       apiKey: 'cb-key-123',
       apiSecret: SECRET,
       passphrase: 'cb-pass-phrase',
-      clock: { now: () => 1_700_000_000_999, sleep: async () => {} },
+      clock: createManualClock({ startMs: 1_700_000_000_999 }),
     });
     const request: AuthRequest = {
       method: 'GET',

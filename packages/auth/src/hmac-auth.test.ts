@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { isKitError } from '@kit/errors';
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
 import type { AuthRequest } from './auth-strategy';
 import { hmacAuth } from './hmac-auth';
 import { formatQuery } from './query-string';
 
-const clock = { now: () => 1_700_000_000_123, sleep: async () => {} };
+const clock = createManualClock({ startMs: 1_700_000_000_123 });
 const request = (overrides: Partial<AuthRequest> = {}): AuthRequest => ({
   method: 'POST',
   url: 'https://api.venue.example/v2/orders',

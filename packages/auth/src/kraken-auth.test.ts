@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { isKitError } from '@kit/errors';
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
 import type { AuthRequest } from './auth-strategy';
 import { krakenAuth, signKraken } from './kraken-auth';
@@ -69,7 +70,7 @@ describe('krakenAuth', () => {
     const auth = krakenAuth({
       apiKey: 'kraken-public-key',
       apiSecret: DOC_SECRET,
-      clock: { now: () => 5, sleep: async () => {} },
+      clock: createManualClock({ startMs: 5 }),
     });
     const first = await auth.authenticate(addOrder());
     const second = await auth.authenticate(first);

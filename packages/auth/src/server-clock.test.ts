@@ -1,19 +1,9 @@
 import { isKitError } from '@kit/errors';
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
-import type { AuthClock } from './auth-clock';
 import { createServerClock } from './server-clock';
 
-function localClock(start: number) {
-  let now = start;
-  const clock: AuthClock & { advance(ms: number): void } = {
-    now: () => now,
-    sleep: async () => {},
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-  return clock;
-}
+const localClock = (startMs: number) => createManualClock({ startMs });
 
 describe('createServerClock', () => {
   it('measures skew at the midpoint of the round trip and applies it to now()', async () => {
@@ -21,7 +11,7 @@ describe('createServerClock', () => {
     const clock = createServerClock({
       clock: local,
       fetchServerTime: async () => {
-        local.advance(200); // a 200 ms round trip; the server answered at its 1_005_100
+        await local.advance(200); // a 200 ms round trip; the server answered at its 1_005_100
         return 1_005_100;
       },
     });
@@ -49,14 +39,14 @@ describe('createServerClock', () => {
     );
   });
 
-  it('moves the skew to the nearest value a Date header allows, and only when outside it', () => {
+  it('moves the skew to the nearest value a Date header allows, and only when outside it', async () => {
     const local = localClock(Date.parse('2026-01-01T00:00:00.000Z'));
     const clock = createServerClock({ clock: local });
     // The server says 00:00:05 (anywhere in [5.000, 5.999]) when our clock reads 00:00:00.000.
     clock.observeDateHeader('Thu, 01 Jan 2026 00:00:05 GMT');
     expect(clock.skewMs).toBe(5_000);
     // A later header consistent with the current skew changes nothing.
-    local.advance(10_400);
+    await local.advance(10_400);
     clock.observeDateHeader('Thu, 01 Jan 2026 00:00:15 GMT');
     expect(clock.skewMs).toBe(5_000);
     // The server is behind by more than 1 s now: skew moves down to the header's upper bound.

@@ -1,8 +1,8 @@
 import { isKitError, KitError } from '@kit/errors';
+import { createManualClock, type ManualClock } from '@kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthRequest } from '../src/auth-strategy';
 import { oauth2ClientCredentials } from '../src/oauth2-client-credentials';
-import { ManualClock } from './manual-clock';
 import { deferred, startTokenServer, type TokenReply, type TokenServer, tokenBody } from './token-server';
 
 const API = 'https://api.example.com/v1/orders';
@@ -45,7 +45,7 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
       clientId: 'client 1',
       clientSecret: 'cs:cache/0123',
       scope: ['orders:read', 'orders:write'],
-      clock: new ManualClock(),
+      clock: createManualClock(),
     });
     const first = await auth.authenticate(request());
     const second = await auth.authenticate(request());
@@ -69,7 +69,7 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
       clientSecret: 'cs-post-0123',
       authMethod: 'client_secret_post',
       audience: 'https://api.example.com',
-      clock: new ManualClock(),
+      clock: createManualClock(),
     });
     await auth.authenticate(request());
     const seen = srv.requests[0]!;
@@ -81,7 +81,7 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
 
   it('100 concurrent callers with no token cause exactly 1 token request', async () => {
     const srv = await counting();
-    const auth = strategy(srv.url, new ManualClock());
+    const auth = strategy(srv.url, createManualClock());
     const results = await Promise.all(Array.from({ length: 100 }, () => auth.authenticate(request())));
     expect(srv.requests).toHaveLength(1);
     expect(new Set(results.map((r) => r.headers.Authorization))).toEqual(new Set(['Bearer tok-1']));
@@ -89,10 +89,10 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
 
   it('100 concurrent callers with an expired token cause exactly 1 token request', async () => {
     const srv = await counting(3600);
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const auth = strategy(srv.url, clock);
     await auth.authenticate(request());
-    clock.advance(3600_000 + 1);
+    await clock.advance(3600_000 + 1);
     const results = await Promise.all(Array.from({ length: 100 }, () => auth.authenticate(request())));
     expect(srv.requests).toHaveLength(2);
     expect(results.every((r) => r.headers.Authorization === 'Bearer tok-2')).toBe(true);
@@ -103,10 +103,10 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
     server = await startTokenServer((_req, index) =>
       index === 0 ? tokenBody('tok-1', 3600) : release.promise,
     );
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const auth = strategy(server.url, clock);
     await auth.authenticate(request());
-    clock.advance(3600_000 - 200_000); // 200 s before expiry: inside 5 min, outside 30 s
+    await clock.advance(3600_000 - 200_000); // 200 s before expiry: inside 5 min, outside 30 s
     const during = await auth.authenticate(request());
     expect(during.headers.Authorization).toBe('Bearer tok-1');
     await server.arrived(1); // the background refresh really is in flight, held by the server
@@ -124,10 +124,10 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
     server = await startTokenServer((_req, index) =>
       index === 0 ? tokenBody('tok-1', 3600) : release.promise,
     );
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const auth = strategy(server.url, clock);
     await auth.authenticate(request());
-    clock.advance(3600_000 - 10_000);
+    await clock.advance(3600_000 - 10_000);
     let settled = false;
     const pending = auth.authenticate(request()).finally(() => {
       settled = true;
@@ -142,7 +142,7 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
 
   it('scales the windows down for short-lived tokens instead of refreshing constantly', async () => {
     const srv = await counting(60);
-    const clock = new ManualClock();
+    const clock = createManualClock();
     let fetches = 0; // counted synchronously: a background refresh calls fetch before authenticate returns
     const auth = oauth2ClientCredentials({
       tokenUrl: srv.url,
@@ -155,10 +155,10 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
       },
     });
     await auth.authenticate(request());
-    clock.advance(25_000); // 35 s left: outside min(5 min, 60 s / 2) refresh window
+    await clock.advance(25_000); // 35 s left: outside min(5 min, 60 s / 2) refresh window
     await auth.authenticate(request());
     expect(fetches).toBe(1);
-    clock.advance(10_000); // 25 s left: background refresh (window 30 s), blocking only inside 15 s
+    await clock.advance(10_000); // 25 s left: background refresh (window 30 s), blocking only inside 15 s
     const out = await auth.authenticate(request());
     expect(out.headers.Authorization).toBe('Bearer tok-1');
     expect(fetches).toBe(2);
@@ -167,10 +167,10 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
 
   it('keeps a token without expires_in until a 401 invalidates it', async () => {
     server = await startTokenServer((_req, index) => tokenBody(`tok-${index + 1}`));
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const auth = strategy(server.url, clock);
     await auth.authenticate(request());
-    clock.advance(365 * 24 * 3600_000);
+    await clock.advance(365 * 24 * 3600_000);
     expect((await auth.authenticate(request())).headers.Authorization).toBe('Bearer tok-1');
     expect(await auth.onUnauthorized(unauthorized())).toBe(true);
     expect((await auth.authenticate(request())).headers.Authorization).toBe('Bearer tok-2');
@@ -179,7 +179,7 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
   it('a caller that aborts while waiting rejects with cancelled.aborted; the others still get the token', async () => {
     const release = deferred<TokenReply>();
     server = await startTokenServer(() => release.promise);
-    const auth = strategy(server.url, new ManualClock());
+    const auth = strategy(server.url, createManualClock());
     const controller = new AbortController();
     const aborted = auth.authenticate(request(controller.signal));
     const patient = auth.authenticate(request());
@@ -195,7 +195,7 @@ describe('oauth2ClientCredentials: caching and single flight', () => {
 describe('oauth2ClientCredentials: 401 handling', () => {
   it('onUnauthorized returns true once, fetches a fresh token, then false on a second 401', async () => {
     const srv = await counting();
-    const auth = strategy(srv.url, new ManualClock());
+    const auth = strategy(srv.url, createManualClock());
     const first = await auth.authenticate(request());
     expect(first.headers.Authorization).toBe('Bearer tok-1');
     expect(await auth.onUnauthorized(unauthorized(), first)).toBe(true);
@@ -209,7 +209,7 @@ describe('oauth2ClientCredentials: 401 handling', () => {
 
   it('lets every request that failed with the old token retry once when many 401 together', async () => {
     const srv = await counting();
-    const auth = strategy(srv.url, new ManualClock());
+    const auth = strategy(srv.url, createManualClock());
     const sent = await Promise.all(Array.from({ length: 5 }, () => auth.authenticate(request())));
     const answers = await Promise.all(sent.map((r) => auth.onUnauthorized(unauthorized(), r)));
     expect(answers).toEqual([true, true, true, true, true]);
@@ -223,14 +223,14 @@ describe('oauth2ClientCredentials: 401 handling', () => {
 
   it('after minReauthIntervalMs a 401 on the re-fetched token earns one refresh again (late revocation)', async () => {
     const srv = await counting();
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const auth = strategy(srv.url, clock);
     await auth.authenticate(request());
     expect(await auth.onUnauthorized(unauthorized())).toBe(true);
     await auth.authenticate(request()); // tok-2, fetched because of the 401
-    clock.advance(29_999);
+    await clock.advance(29_999);
     expect(await auth.onUnauthorized(unauthorized())).toBe(false);
-    clock.advance(1);
+    await clock.advance(1);
     expect(await auth.onUnauthorized(unauthorized())).toBe(true);
     expect((await auth.authenticate(request())).headers.Authorization).toBe('Bearer tok-3');
     expect(await auth.onUnauthorized(unauthorized())).toBe(false);
@@ -238,7 +238,7 @@ describe('oauth2ClientCredentials: 401 handling', () => {
 
   it('does not retry a 403: a new token cannot add a missing permission', async () => {
     const srv = await counting();
-    const auth = strategy(srv.url, new ManualClock());
+    const auth = strategy(srv.url, createManualClock());
     await auth.authenticate(request());
     expect(await auth.onUnauthorized(new KitError('auth.insufficient_permissions', { status: 403 }))).toBe(
       false,
@@ -247,12 +247,12 @@ describe('oauth2ClientCredentials: 401 handling', () => {
 
   it('after an ordinary refresh a 401 is again worth one retry', async () => {
     const srv = await counting(3600);
-    const clock = new ManualClock();
+    const clock = createManualClock();
     const auth = strategy(srv.url, clock);
     await auth.authenticate(request());
     expect(await auth.onUnauthorized(unauthorized())).toBe(true);
     await auth.authenticate(request()); // tok-2, fetched because of the 401
-    clock.advance(3600_000);
+    await clock.advance(3600_000);
     await auth.authenticate(request()); // tok-3, an ordinary expiry refresh
     expect(await auth.onUnauthorized(unauthorized())).toBe(true);
   });

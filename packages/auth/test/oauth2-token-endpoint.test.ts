@@ -1,13 +1,13 @@
 import { inspect } from 'node:util';
 import { isKitError, type KitError } from '@kit/errors';
 import { createCapturingLogger } from '@kit/logger/testing';
+import { createManualClock } from '@kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthRequest } from '../src/auth-strategy';
 import {
   type OAuth2ClientCredentialsOptions,
   oauth2ClientCredentials,
 } from '../src/oauth2-client-credentials';
-import { ManualClock } from './manual-clock';
 import { startTokenServer, type TokenHandler, type TokenServer, tokenBody } from './token-server';
 
 const request: AuthRequest = {
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 async function setup(handler: TokenHandler, extra: Partial<OAuth2ClientCredentialsOptions> = {}) {
   server = await startTokenServer(handler);
-  const clock = new ManualClock();
+  const clock = createManualClock();
   const auth = oauth2ClientCredentials({
     tokenUrl: server.url,
     clientId: 'client-1',
@@ -64,9 +64,9 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
     );
     const pending = auth.authenticate(request);
     expect(await clock.nextSleep(notTimeout)).toBe(375); // 500 ms ceiling, equal jitter at random 0.5
-    clock.advance(375);
+    await clock.advance(375);
     expect(await clock.nextSleep((ms) => notTimeout(ms) && ms !== 375)).toBe(750);
-    clock.advance(750);
+    await clock.advance(750);
     expect((await pending).headers.Authorization).toBe('Bearer tok');
     expect(srv.requests).toHaveLength(3);
   });
@@ -74,8 +74,8 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
   it('gives up after maxAttempts with auth.token_endpoint_failed carrying status, attempts and total delay', async () => {
     const { auth, clock, srv } = await setup(() => ({ status: 502, text: '<html>bad gateway</html>' }));
     const pending = rejection(auth.authenticate(request));
-    clock.advance(await clock.nextSleep(notTimeout));
-    clock.advance(await clock.nextSleep((ms) => notTimeout(ms) && ms !== 375));
+    await clock.advance(await clock.nextSleep(notTimeout));
+    await clock.advance(await clock.nextSleep((ms) => notTimeout(ms) && ms !== 375));
     const error = await pending;
     expect(error.code).toBe('auth.token_endpoint_failed');
     expect(error.retryable).toBe(true);
@@ -99,7 +99,7 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
   it('retries a dropped connection (network failure)', async () => {
     const { auth, clock, srv } = await setup((_r, i) => (i === 0 ? 'destroy' : tokenBody('tok', 3600)));
     const pending = auth.authenticate(request);
-    clock.advance(await clock.nextSleep(notTimeout));
+    await clock.advance(await clock.nextSleep(notTimeout));
     expect((await pending).headers.Authorization).toBe('Bearer tok');
     expect(srv.requests).toHaveLength(2);
   });
@@ -108,7 +108,7 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
     const { auth, clock } = await setup(() => 'hang', { retry: { maxAttempts: 1 } });
     const pending = rejection(auth.authenticate(request));
     await clock.nextSleep((ms) => ms === TIMEOUT_MS);
-    clock.advance(TIMEOUT_MS);
+    await clock.advance(TIMEOUT_MS);
     const error = await pending;
     expect(error.code).toBe('auth.token_endpoint_failed');
     expect(error.message).toContain(`within ${TIMEOUT_MS} ms`);
@@ -120,7 +120,7 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
     );
     const pending = short.auth.authenticate(request);
     expect(await short.clock.nextSleep(notTimeout)).toBe(2000);
-    short.clock.advance(2000);
+    await short.clock.advance(2000);
     await pending;
     await server?.close();
 
@@ -170,7 +170,7 @@ describe('oauth2ClientCredentials: failing token endpoint', () => {
       { logger },
     );
     await auth.authenticate(request);
-    clock.advance(3600_000 - 100_000);
+    await clock.advance(3600_000 - 100_000);
     expect((await auth.authenticate(request)).headers.Authorization).toBe('Bearer tok-1');
     const joined = await rejection(auth.refresh());
     expect(joined.code).toBe('auth.invalid_credentials');
@@ -187,9 +187,9 @@ describe('oauth2ClientCredentials: refresh tokens (RFC 6749 §6)', () => {
       { refreshToken: 'rt-1' },
     );
     await auth.authenticate(request);
-    clock.advance(61_000);
+    await clock.advance(61_000);
     await auth.authenticate(request);
-    clock.advance(61_000);
+    await clock.advance(61_000);
     expect((await auth.authenticate(request)).headers.Authorization).toBe('Bearer tok-3');
     expect(srv.requests.map((r) => [r.params.get('grant_type'), r.params.get('refresh_token')])).toEqual([
       ['refresh_token', 'rt-1'],
@@ -230,7 +230,7 @@ describe('oauth2ClientCredentials: secrets and transport', () => {
     );
     const out = await auth.authenticate(request);
     expect(out.headers.Authorization).toBe(`Bearer ${ACCESS}`); // on the wire, where it belongs
-    clock.advance(3600_000);
+    await clock.advance(3600_000);
     const error = await rejection(auth.authenticate(request));
     const printed = [
       inspect(auth, { depth: 10, showHidden: true }),

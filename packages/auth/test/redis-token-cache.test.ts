@@ -3,13 +3,13 @@ import { inspect } from 'node:util';
 import { isKitError, KitError } from '@kit/errors';
 import { type Logger, redactSecretValues } from '@kit/logger';
 import { type CapturingLogger, createCapturingLogger } from '@kit/logger/testing';
+import { createManualClock, type ManualClock } from '@kit/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthRequest } from '../src/auth-strategy';
 import { type OAuth2ClientCredentialsAuth, oauth2ClientCredentials } from '../src/oauth2-client-credentials';
 import type { OAuth2TokenCache } from '../src/oauth2-token-cache';
 import { createRedisTokenCache, type RedisTokenCache, type RedisTokenCacheOptions } from '../src/redis';
-import { ManualClock } from './manual-clock';
 import { REDIS_SKIP_REASON, REDIS_URL, uniqueKey } from './redis-env';
 import { type RedisOutageProxy, startRedisOutageProxy } from './redis-proxy';
 import { deferred, startTokenServer, type TokenReply, type TokenServer, tokenBody } from './token-server';
@@ -134,7 +134,7 @@ describe.skipIf(!REDIS_URL)(`Redis token cache${REDIS_SKIP_REASON}`, () => {
     const second = deferred<TokenReply>();
     const srv = await tokens(600, new Map([[1, second.promise]]));
     const key = uniqueKey('refresh');
-    const clock = new ManualClock(Date.now());
+    const clock = createManualClock({ startMs: Date.now() });
     const [a, b, c] = [0, 1, 2].map(() => strategy(cache(), key, { clock })) as [
       OAuth2ClientCredentialsAuth,
       OAuth2ClientCredentialsAuth,
@@ -146,7 +146,7 @@ describe.skipIf(!REDIS_URL)(`Redis token cache${REDIS_SKIP_REASON}`, () => {
     expect(srv.requests).toHaveLength(1);
 
     // 600 s token: the refresh window is its last 300 s, the blocking window its last 30 s.
-    clock.advance(301_000);
+    await clock.advance(301_000);
     expect(await bearer(a)).toBe(t1); // starts the background refresh
     await srv.arrived(1);
     // While a's token request is in flight, b and c go on with the current token (their own
@@ -281,7 +281,7 @@ describe.skipIf(!REDIS_URL)(`Redis token cache${REDIS_SKIP_REASON}`, () => {
     it('degrades to per-process tokens with one warning per process, and shares again once Redis is back', async () => {
       const srv = await tokens(3600);
       const key = uniqueKey('outage');
-      const clock = new ManualClock(Date.now());
+      const clock = createManualClock({ startMs: Date.now() });
       const processes = [0, 1].map(() => {
         // Our own clients, so the test can wait for their reconnection ('ready').
         const client = new Redis(proxy.url, { maxRetriesPerRequest: 1, retryStrategy: () => 20 });
@@ -310,7 +310,7 @@ describe.skipIf(!REDIS_URL)(`Redis token cache${REDIS_SKIP_REASON}`, () => {
       expect(a.tokenCache.degraded).toBe(true);
       // Inside the probe interval Redis is not even asked; after it, a failed probe warns no more.
       await a.auth.refresh();
-      clock.advance(1_001);
+      await clock.advance(1_001);
       await a.auth.refresh();
       expect(srv.requests).toHaveLength(5);
       expect(warnings(a.capture)).toEqual([
@@ -321,7 +321,7 @@ describe.skipIf(!REDIS_URL)(`Redis token cache${REDIS_SKIP_REASON}`, () => {
       const reconnected = Promise.all([once(a.client, 'ready'), once(b.client, 'ready')]);
       await proxy.restore();
       await reconnected;
-      clock.advance(1_001);
+      await clock.advance(1_001);
       await a.auth.refresh(); // probes, finds Redis back, fetches and shares
       await b.auth.refresh(); // takes a's token from Redis
       expect(srv.requests).toHaveLength(6);
