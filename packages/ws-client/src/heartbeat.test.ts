@@ -1,5 +1,5 @@
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../test/helpers';
 import { Heartbeat } from './heartbeat';
 
 describe('Heartbeat', () => {
@@ -28,7 +28,7 @@ describe('Heartbeat', () => {
     await clock.advance(1);
     expect(timeouts).toBe(1);
     heartbeat.stop();
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toEqual([]);
   });
 
   it('neither pings nor times out while suspended (reading paused)', async () => {

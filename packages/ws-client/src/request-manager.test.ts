@@ -1,6 +1,6 @@
 import { KitError } from '@kit/errors';
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../test/helpers';
 import { RequestManager } from './request-manager';
 
 describe('RequestManager', () => {
@@ -26,6 +26,6 @@ describe('RequestManager', () => {
     await settled;
     manager.rejectAll(new KitError('network.connection_lost', { outcome: 'unknown' }));
     await expect(lost.reply).rejects.toMatchObject({ code: 'network.connection_lost', outcome: 'unknown' });
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toEqual([]);
   });
 });

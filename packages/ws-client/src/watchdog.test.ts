@@ -1,5 +1,5 @@
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../test/helpers';
 import { Watchdog } from './watchdog';
 
 describe('Watchdog', () => {

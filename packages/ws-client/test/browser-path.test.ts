@@ -1,10 +1,10 @@
 // The browser code path on Node: a WebSocket exposing only the WHATWG API (no `on`, `ping`,
 // `pause`, `terminate`), as a page's global WebSocket does. It wraps a real `ws` socket.
-import { createWsFaultServer, type WsFaultServer } from '@kit/testing';
+import { createManualClock, createWsFaultServer, type WsFaultServer } from '@kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createWsClient, kitJsonProtocol, type WebSocketConstructor, type WsClient } from '../src/index';
-import { createManualClock, nextState, recordStates } from './helpers';
+import { nextState, recordStates } from './helpers';
 
 class BrowserLikeWebSocket {
   readonly #inner: NodeWebSocket;

@@ -1,7 +1,7 @@
-import { createWsFaultServer, type WsFaultServer } from '@kit/testing';
+import { createManualClock, createWsFaultServer, type WsFaultServer } from '@kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWsClient, type WsClient, type WsStateChange } from '../src/index';
-import { countingAuth, createManualClock, nextState, recordStates, waitForState } from './helpers';
+import { countingAuth, nextState, recordStates, waitForState } from './helpers';
 
 let server: WsFaultServer | undefined;
 let client: WsClient | undefined;

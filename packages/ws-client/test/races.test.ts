@@ -1,7 +1,12 @@
 // Races and edge cases found in review, each against the fault server (injected clock where timing
 // matters). Every test here failed before its fix, except `close() during authenticating`, which
 // guards a race that was already handled.
-import { createWsFaultServer, type WsFaultConnection, type WsFaultServer } from '@kit/testing';
+import {
+  createManualClock,
+  createWsFaultServer,
+  type WsFaultConnection,
+  type WsFaultServer,
+} from '@kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createWsClient,
@@ -10,7 +15,7 @@ import {
   type WsClient,
   type WsProtocol,
 } from '../src/index';
-import { countingAuth, createManualClock, waitForState } from './helpers';
+import { countingAuth, waitForState } from './helpers';
 
 let server: WsFaultServer | undefined;
 let client: WsClient | undefined;
@@ -116,7 +121,7 @@ describe('ws-client registry (review)', () => {
     await authenticating;
     await client.close();
     expect(client.state).toBe('closed');
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toEqual([]);
     await clock.advance(60_000);
     expect(server.connections).toHaveLength(1);
   });
@@ -262,6 +267,6 @@ describe('ws-client inbound hooks (review)', () => {
     const signal = await called.promise;
     await client.close();
     expect(signal.aborted).toBe(true);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toEqual([]);
   });
 });

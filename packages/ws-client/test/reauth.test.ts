@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AuthRequest, type AuthStrategy, oauth2ClientCredentials } from '@kit/auth';
 import { KitError } from '@kit/errors';
-import { createWsFaultServer, type WsFaultServer } from '@kit/testing';
+import { createManualClock, createWsFaultServer, type WsFaultServer } from '@kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWsClient, type WsClient, type WsState } from '../src/index';
-import { createManualClock, nextState, recordStates } from './helpers';
+import { nextState, recordStates } from './helpers';
 
 let server: WsFaultServer | undefined;
 let client: WsClient | undefined;

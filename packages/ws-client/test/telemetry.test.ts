@@ -3,12 +3,12 @@
 // with the state changes, gaps and resyncs as events, and the metrics of connections, reconnects,
 // streams, consumer buffers and the outbound queue.
 import { Secret } from '@kit/logger';
-import { createWsFaultServer, type WsFaultServer } from '@kit/testing';
+import { createManualClock, createWsFaultServer, type WsFaultServer } from '@kit/testing';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWsClient, monotonicSequencer, type WsClient, type WsClientOptions } from '../src/index';
-import { createManualClock, nextState, waitForState } from './helpers';
+import { nextState, waitForState } from './helpers';
 import { createOtelHarness, type OtelHarness } from './otel-harness';
 
 const SPAN_KIND_CLIENT = 2;
