@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { apiKeyAuth } from '@kit/auth';
 import { BINANCE_ERROR_MAP, createVendorErrorMapper } from '@kit/errors';
 import { createRateLimiter, createRetryBudget } from '@kit/retry';
-import { createFaultServer, type FaultServer } from '@kit/testing';
+import { createFaultServer, createManualClock, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
-import { createLogCapture, createVirtualClock, FAST_RETRY, failure, TEST_SECRETS } from './support';
+import { createLogCapture, FAST_RETRY, failure, TEST_SECRETS } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -194,10 +194,10 @@ describe('server retry hints (virtual clock)', () => {
   const isGuard = (ms: number) => ms === ATTEMPT_MS || ms >= 100_000;
 
   function timed(retry: Record<string, unknown> = {}, deadlineMs = 600_000) {
-    const virtual = createVirtualClock();
+    const virtual = createManualClock();
     const c = client({
       timeouts: { attemptMs: ATTEMPT_MS, deadlineMs },
-      retry: { clock: virtual.clock, random: () => 0, budget: false, maxAttempts: 3, ...retry },
+      retry: { clock: virtual, random: () => 0, budget: false, maxAttempts: 3, ...retry },
     });
     return { virtual, c };
   }
@@ -221,7 +221,7 @@ describe('server retry hints (virtual clock)', () => {
   it('waits for an X-RateLimit-Reset given as epoch seconds, measured against the injected clock', async () => {
     const { virtual, c } = timed();
     // The virtual clock starts on a whole second, so the reset lands exactly 12 s after it.
-    const resetEpochS = virtual.clock.now() / 1_000 + 12;
+    const resetEpochS = virtual.now() / 1_000 + 12;
     server.setFaults([
       {
         firstN: 1,

@@ -1,8 +1,8 @@
 import { createRateLimiter } from '@kit/retry';
-import { createFaultServer, type FaultServer } from '@kit/testing';
+import { createFaultServer, createManualClock, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, type RateLimitEvent } from '../src/index';
-import { createLogCapture, createVirtualClock, FAST_RETRY } from './support';
+import { createLogCapture, FAST_RETRY } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -52,13 +52,13 @@ describe('rate limiting', () => {
   });
 
   it('acquires each call’s weight before sending and reports the wait', async () => {
-    const virtual = createVirtualClock();
-    const limiter = createRateLimiter({ limits: [{ tokens: 3, intervalMs: 1_000 }], clock: virtual.clock });
+    const virtual = createManualClock();
+    const limiter = createRateLimiter({ limits: [{ tokens: 3, intervalMs: 1_000 }], clock: virtual });
     const events: RateLimitEvent[] = [];
     const client = createRestClient({
       baseUrl: `${server.url}/v1`,
       logger: capture.logger,
-      retry: { ...FAST_RETRY, clock: virtual.clock },
+      retry: { ...FAST_RETRY, clock: virtual },
       rateLimit: limiter,
       hooks: { onRateLimit: (e) => events.push(e) },
     });
@@ -75,13 +75,13 @@ describe('rate limiting', () => {
   });
 
   it('pauses the whole queue after a 429, not just the call that got it', async () => {
-    const virtual = createVirtualClock();
-    const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 1_000 }], clock: virtual.clock });
+    const virtual = createManualClock();
+    const limiter = createRateLimiter({ limits: [{ tokens: 100, intervalMs: 1_000 }], clock: virtual });
     const events: RateLimitEvent[] = [];
     const client = createRestClient({
       baseUrl: `${server.url}/v1`,
       logger: capture.logger,
-      retry: { ...FAST_RETRY, clock: virtual.clock, random: () => 0 },
+      retry: { ...FAST_RETRY, clock: virtual, random: () => 0 },
       rateLimit: limiter,
       hooks: { onRateLimit: (e) => events.push(e) },
     });

@@ -1,7 +1,7 @@
-import { createFaultServer, type FaultServer } from '@kit/testing';
+import { createFaultServer, createManualClock, type FaultServer } from '@kit/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient } from '../src/index';
-import { createLogCapture, createVirtualClock, failure } from './support';
+import { createLogCapture, failure } from './support';
 
 const capture = createLogCapture();
 let server: FaultServer;
@@ -24,12 +24,12 @@ const DEADLINE_MS = 60_000;
 const isGuard = (ms: number) => ms === ATTEMPT_MS || ms === DEADLINE_MS;
 
 function setup(retry: Record<string, unknown> = {}) {
-  const virtual = createVirtualClock();
+  const virtual = createManualClock();
   const client = createRestClient({
     baseUrl: `${server.url}/v1`,
     logger: capture.logger,
     timeouts: { attemptMs: ATTEMPT_MS, deadlineMs: DEADLINE_MS },
-    retry: { clock: virtual.clock, random: () => 0, budget: false, maxAttempts: 5, ...retry },
+    retry: { clock: virtual, random: () => 0, budget: false, maxAttempts: 5, ...retry },
   });
   return { virtual, client };
 }
@@ -57,7 +57,7 @@ describe('waiting: Retry-After, deadline, abort', () => {
     const { virtual, client } = setup();
     // The virtual clock starts on a whole second, so the one-second date resolution loses nothing.
     server.setFaults([
-      { firstN: 1, fault: { type: 'rate_limit', retryAfter: { date: virtual.clock.now() + 20_000 } } },
+      { firstN: 1, fault: { type: 'rate_limit', retryAfter: { date: virtual.now() + 20_000 } } },
     ]);
     const call = client.get('/quotes/{symbol}', { params: { symbol: 'MSFT' } });
     const waitMs = await virtual.nextSleep((ms) => !isGuard(ms));
