@@ -199,6 +199,21 @@ async function appSettings(root) {
   return sections;
 }
 
+/** Inline code in a table cell: markdown escapes `<` and `>` inside code itself; only `|` needs it. */
+function codeCell(text) {
+  const body = String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
+  return body.includes('`') ? `<code>${cell(body)}</code>` : `\`${body}\``;
+}
+
+/** A `@default` that is a bare value (`10_000`, `'strict'`, `true`) is shown as code; prose stays prose. */
+function defaultCell(text) {
+  if (!text) return '';
+  if (/^`[^`]*`$/.test(text)) return codeCell(text.slice(1, -1));
+  return /\s/.test(text) ? cell(text) : codeCell(text);
+}
+
 function showDefault(value) {
   if (value === undefined) return '';
   if (typeof value === 'string') return `\`${value}\``;
@@ -254,14 +269,14 @@ async function configurationPage(root, docs) {
       const where = iface.subpath === '.' ? `@kit/${pkg}` : `@kit/${pkg}/${iface.subpath.slice(2)}`;
       lines.push(`### ${iface.name}`, '');
       if (iface.summary) lines.push(`${iface.summary} (\`${where}\`, \`${iface.file}\`)`, '');
-      lines.push('| Option | Type | Default | Meaning |', '| --- | --- | --- | --- |');
+      lines.push('| Option | Default | Meaning |', '| --- | --- | --- |');
       for (const prop of iface.properties) {
         const key = `${iface.name}.${prop.name}`;
         const mistake = MISTAKES[key];
         if (mistake) used.add(key);
         const meaning = `${cell(prop.summary)}${mistake ? `<br>**Common mistake:** ${cell(mistake)}` : ''}`;
-        const def = prop.optional ? cell(prop.defaultText ?? '') : '(required)';
-        lines.push(`| \`${prop.name}\` | \`${cell(prop.type)}\` | ${def} | ${meaning} |`);
+        const def = prop.optional ? defaultCell(prop.defaultText) : '(required)';
+        lines.push(`| \`${prop.name}\`<br>${codeCell(prop.type)} | ${def} | ${meaning} |`);
       }
       lines.push('');
     }
