@@ -100,7 +100,11 @@ export interface AdaptiveRateInit {
  * - the cut depends on what happened since the previous one: 0.95x for an isolated throttle after
  *   a run of successes (noise: a request that reached the server a little early because an event
  *   loop or the proxy stalled, not a rate that is too high), 0.85x when a few got through, 0.5x
- *   when nothing did (AWS cuts to 0.7x every time, so noise costs as much as a real overload);
+ *   when nothing did in two rounds in a row (AWS cuts to 0.7x every time, so noise costs as much
+ *   as a real overload);
+ * - noise keeps the rate the curve flattens at, except noise at that rate, which lowers it 2%: the
+ *   plateau settles just below where the server's noise starts (CUBIC would lower it to the
+ *   throttled rate each time, ratcheting down a few percent per stall);
  * - a round of throttles (for the requests already sent when the rate was cut) cuts once; the
  *   owner may let each further one of the round cut 0.9x more, down to half (AWS cuts on every
  *   throttled response: eight in flight cut the rate to 0.7^8);

@@ -37,11 +37,14 @@ export interface RateLimiterOptions {
   usedWeightHeaders?: Readonly<Record<string, number>>;
   /**
    * Pause after a 429 (or `remaining = 0`) that says nothing about when to come back (no
-   * Retry-After, no reset), in milliseconds. The default is one request's interval at the configured
-   * rate (50 ms for `{ tokens: 20, intervalMs: 1000 }`): the refused request left too soon after
-   * the last one, and a strict server (nginx `limit_req`) takes the next one that interval later; a
-   * longer guess would only waste the allowance. Like every pause it empties the buckets, so the
-   * queue then follows at the rate. @default the slowest window's `intervalMs / tokens`
+   * Retry-After, no reset), in milliseconds. The default is one interval at the limiter's rate (50 ms
+   * for `{ tokens: 20, intervalMs: 1000 }`; lower once 429s have lowered the rate): the refused
+   * request most often left a little too soon after the last one, and a strict server (nginx
+   * `limit_req`) takes the next one that interval later, so a longer guess only wastes the
+   * allowance. After a run of successes an isolated 429 of the last request let go waits a fifth
+   * of an interval instead (the server did not count the refused request). Like every pause it
+   * leaves one token when it ends, so the queue then follows at the rate.
+   * @default one interval at the limiter's rate
    */
   defaultPauseMs?: number;
   /** Longest pause a server header can impose, in milliseconds (guards against bogus resets). @default 600_000 */
