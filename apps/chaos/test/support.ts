@@ -1,6 +1,11 @@
 // Shared pieces of the chaos suite: fast adapter settings, a bounded worker pool, the unhandled
 // rejection counter, seeded randomness and the totals tables every test prints.
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
+import { dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { ERROR_CATALOGUE, type ErrorCode, isKitError, type KitError } from '@kit/errors';
 import {
   createSampleBroker,
@@ -8,10 +13,12 @@ import {
   type SampleBrokerOptions,
   sampleBrokerConfig,
 } from '@kit/sample-broker';
-import { DEMO_CREDENTIALS, type SandboxBroker } from '@kit/sandbox-broker';
+import { DEMO_CREDENTIALS, type SandboxBroker, type SandboxBrokerOptions } from '@kit/sandbox-broker';
 import { createSeededRandom } from '@kit/testing';
 
 export { createSeededRandom };
+
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
  * Adapter settings that keep a chaos run short: short backoffs and deadlines, no client-side rate
@@ -243,4 +250,76 @@ export class Condition {
       this.#waiters.add(waiter);
     });
   }
+}
+
+/** A sandbox broker running in a child process (`test/fixtures/sandbox-child.ts`). */
+export interface Child {
+  readonly process: ChildProcessByStdio<Writable, Readable, null>;
+  readonly url: string;
+  readonly port: number;
+  readonly adminToken: string;
+}
+
+/** Starts the sandbox child and waits for its READY line. */
+export function startSandboxChild(options: SandboxBrokerOptions): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@kit/source', '--import', 'tsx', join(HERE, 'fixtures', 'sandbox-child.ts')],
+      {
+        cwd: join(HERE, '..'),
+        env: { ...process.env, SANDBOX_OPTIONS: JSON.stringify(options) },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the sandbox child did not start within 30 s'));
+    }, 30_000);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the sandbox child exited early (${code})`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const line = buffered.split('\n').find((l) => l.startsWith('READY '));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
+      const ready = JSON.parse(line.slice('READY '.length)) as Omit<Child, 'process'>;
+      resolve({ process: child, ...ready });
+    });
+  });
+}
+
+/** Ends the child (closing its stdin) and waits until it exited and its pipes closed. */
+export function stopSandboxChild(child: Child): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.process.exitCode !== null && child.process.stdout.destroyed) return resolve();
+    child.process.once('close', () => resolve());
+    child.process.stdin.end();
+  });
+}
+
+/** An admin call over a one-off connection (no keep-alive socket left behind to count as a handle). */
+export function admin(child: Child, path: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: child.port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${child.adminToken}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.once('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }
