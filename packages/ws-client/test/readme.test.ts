@@ -1,51 +1,55 @@
-// The README's code, run against @kit/testing's fault server (and a loopback snapshot endpoint) so
-// it cannot rot. Only the URLs and the stop conditions differ from the README.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The README's quick start, verbatim between the markers, with its comments as assertions below.
+// README:start quick start
 import { apiKeyAuth } from '@kit/auth';
 import { createWsFaultServer } from '@kit/testing';
+import { createWsClient, monotonicSequencer } from '@kit/ws-client';
 import * as v from 'valibot';
+
+// A local server that sends three quotes on every subscribe: point `url` at your venue instead.
+const server = await createWsFaultServer({
+  onSubscribe: (connection, channel) => {
+    for (let i = 0; i < 3; i++) connection.sendSequenced(channel, { bid: 100 + i, ask: 101 + i });
+  },
+});
+
+const Quote = v.object({
+  channel: v.string(),
+  seq: v.number(),
+  data: v.object({ bid: v.number(), ask: v.number() }),
+});
+
+const ws = createWsClient({
+  url: server.url, // e.g. 'wss://stream.example.com/v1/stream'
+  auth: apiKeyAuth({ key: 'my-api-key-123' }), // signs the login message on every connect
+});
+const transitions: string[] = [];
+ws.on('state', (change) => transitions.push(`${change.from} -> ${change.to} (${change.reason})`));
+ws.on('gap', (gap) => transitions.push(`gap on ${gap.stream}`));
+ws.connect();
+
+const stop = new AbortController();
+const bids: number[] = [];
+for await (const quote of ws.subscribe('quotes:BTC-USD', {
+  schema: Quote,
+  sequencer: monotonicSequencer(),
+  signal: stop.signal, // stop.abort() ends the loop
+})) {
+  bids.push(quote.data.bid);
+  if (bids.length === 3) stop.abort(); // [100, 101, 102]
+}
+await ws.close();
+await server.close();
+transitions; // ['idle -> connecting (connect)', 'connecting -> authenticating (open)', ...]
+
+// README:end
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expectReadmeShows } from '@kit/vitest-config/readme';
 import { expect, it } from 'vitest';
-import { createWsClient, monotonicSequencer, type ResyncHook } from '../src/index';
+import type { ResyncHook } from '../src/index';
 
-it('README quick start (Node) runs as written', async () => {
-  const server = await createWsFaultServer({
-    onSubscribe: (connection, channel) => {
-      for (let i = 0; i < 3; i++) connection.sendSequenced(channel, { bid: 100 + i, ask: 101 + i });
-    },
-  });
-  const url = server.url; // README: 'wss://stream.example.com/v1/stream'
-  const transitions: string[] = [];
-
-  // --- README start ---
-  const Quote = v.object({
-    channel: v.string(),
-    seq: v.number(),
-    data: v.object({ bid: v.number(), ask: v.number() }),
-  });
-
-  const ws = createWsClient({
-    url,
-    auth: apiKeyAuth({ key: 'my-api-key-123' }), // signs the login message on every connect
-  });
-  ws.on('state', (change) => transitions.push(`${change.from} -> ${change.to} (${change.reason})`));
-  ws.on('gap', (gap) => transitions.push(`gap on ${gap.stream}`));
-  ws.connect();
-
-  const stop = new AbortController();
-  const bids: number[] = [];
-  for await (const quote of ws.subscribe('quotes:BTC-USD', {
-    schema: Quote,
-    sequencer: monotonicSequencer(),
-    signal: stop.signal,
-  })) {
-    bids.push(quote.data.bid);
-    if (bids.length === 3) stop.abort(); // README: until you are done
-  }
-  await ws.close();
-  // --- README end ---
-
-  await server.close();
+it('runs the README quick start', () => {
   expect(bids).toEqual([100, 101, 102]);
   expect(transitions.slice(0, 4)).toEqual([
     'idle -> connecting (connect)',
@@ -57,6 +61,12 @@ it('README quick start (Node) runs as written', async () => {
   expect(login.headers['X-API-Key']).toBe('my-api-key-123');
 });
 
+it('is the code the README shows', () => {
+  expect(expectReadmeShows(import.meta.url)).toBe(1);
+});
+
+// The README's order-book resync hook, run against the fault server and a loopback snapshot
+// endpoint: only the URLs and the test's publishing differ from the README.
 it('README order-book resync hook runs as written', async () => {
   type Level = [price: string, size: string];
   const server = await createWsFaultServer();
