@@ -8,8 +8,8 @@ export interface BackoffBounds {
 
 /**
  * Exponential backoff with "equal jitter" for retry number `retry` (1-based): half of
- * `min(max, initial * 2^(retry-1))` fixed plus up to the other half at random. @kit/auth may not
- * depend on @kit/retry (DESIGN §2), so the token endpoint uses this small bounded loop instead.
+ * `min(max, initial * 2^(retry-1))` fixed plus up to the other half at random: the token endpoint's
+ * small bounded retry loop.
  */
 export function backoffDelayMs(retry: number, bounds: BackoffBounds, random: () => number): number {
   const ceiling = Math.min(bounds.maxDelayMs, bounds.initialDelayMs * 2 ** Math.max(0, retry - 1));

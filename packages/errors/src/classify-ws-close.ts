@@ -41,7 +41,7 @@ const rule = (
 ): WsCloseRule => ({ from, to, code, retryable, action, meaning });
 
 /**
- * The default close-code table (DESIGN §4), first match wins. Exported so @kit/ws-client can
+ * The default close-code table, first match wins. Exported so @kit/ws-client can
  * document it and apps can print it. Auth-looking reasons (`auth`, `unauthorized`, `invalid key`,
  * …) on 1000 and 3000-4499 are classified `protocol.ws_auth_rejected` before this table is used.
  */

@@ -1,7 +1,7 @@
 /**
  * Keys whose values are always masked, whatever the value's type (compared case-insensitively, with
- * `-`, `_` and `.` ignored, so `X-API-KEY`, `x_api_key` and `xApiKey` are the same key). This is the
- * list from the kit design (§3) plus the venue signing headers kit's auth presets send.
+ * `-`, `_` and `.` ignored, so `X-API-KEY`, `x_api_key` and `xApiKey` are the same key): the usual
+ * credential header and field names, plus the venue signing headers kit's auth presets send.
  */
 export const DEFAULT_REDACTED_KEYS: readonly string[] = Object.freeze([
   'authorization',
