@@ -66,7 +66,15 @@ function maskedByKey(kind: KeySensitivity, value: unknown): boolean {
 
 /** Builds a {@link Redactor}; the logger builds one per logger so each call does no set-up work. */
 export function createRedactor(options: RedactOptions = {}): Redactor {
-  const settings = { ...DEFAULT_REDACT_OPTIONS, ...options };
+  // Field by field with `??`: a spread would let an explicit `undefined` replace a default.
+  const settings: Required<RedactOptions> = {
+    keys: options.keys ?? DEFAULT_REDACT_OPTIONS.keys,
+    patterns: options.patterns ?? DEFAULT_REDACT_OPTIONS.patterns,
+    maxDepth: options.maxDepth ?? DEFAULT_REDACT_OPTIONS.maxDepth,
+    maxStringLength: options.maxStringLength ?? DEFAULT_REDACT_OPTIONS.maxStringLength,
+    maxArrayLength: options.maxArrayLength ?? DEFAULT_REDACT_OPTIONS.maxArrayLength,
+    maxKeys: options.maxKeys ?? DEFAULT_REDACT_OPTIONS.maxKeys,
+  };
   const sensitivity = createKeyMatcher(settings.keys);
   const redactText = createStringRedactor(settings);
   // Per call (swapped in `value`), so a getter or toJSON that logs re-entrantly cannot corrupt it.
