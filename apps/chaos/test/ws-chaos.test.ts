@@ -99,7 +99,7 @@ interface Detection {
   readonly reason: string;
 }
 
-describe('WebSocket chaos', () => {
+describe.concurrent('WebSocket chaos', () => {
   it(`${MIN_FAULTS.toLocaleString('en-US')}+ stream faults: events gap-free, book whole, half-open connections detected`, async () => {
     const random = createSeededRandom(SEED + 3);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -412,5 +412,58 @@ describe('WebSocket chaos', () => {
     expect(counts.checksumMismatches).toBeGreaterThan(0);
     expect(unhandled.rejections).toEqual([]);
     expect(unhandled.exceptions).toEqual([]);
+  });
+
+  // One half-open connection at the default heartbeat (ping every 10 s, pong within 5 s; the data
+  // watchdog at 15 s): the bound a user gets without tuning. Runs beside the test above, on its own
+  // sandbox and proxy; it mostly waits.
+  it('a half-open connection at the default heartbeat is detected within 15 s', async () => {
+    const quiet = await startSandboxBroker({ seed: SEED + 10 });
+    const hole = await createTcpFaultProxy({ target: { port: quiet.port }, seed: SEED + 10 });
+    const defaults = createAdapter({ baseUrl: quiet.url, wsUrl: proxiedUrls(hole.port).wsUrl });
+    try {
+      const changed = new Condition();
+      let live = false;
+      let detected: { ms: number; reason: string } | undefined;
+      let startedAt = 0;
+      defaults.on('state', (event) => {
+        if (event.state === 'live') live = true;
+        if (
+          startedAt > 0 &&
+          detected === undefined &&
+          (event.state === 'reconnecting' || event.state === 'stale')
+        ) {
+          detected = { ms: performance.now() - startedAt, reason: event.reason ?? 'unknown' };
+        }
+        changed.poke();
+      });
+      const stop = new AbortController();
+      const consuming = (async () => {
+        for await (const _ of defaults.streamOrderUpdates({ signal: stop.signal })) {
+          // no events are placed: the stream only has to stay open
+        }
+      })();
+      await changed.until(() => live, 15_000, 'the order stream live');
+      startedAt = performance.now();
+      for (const stream of ['upstream', 'downstream'] as const) {
+        hole.addToxic({ name: 'hole', stream, type: 'black_hole' });
+        hole.addToxic({ name: 'hole', stream, type: 'black_hole', toxicity: 0 });
+      }
+      await changed.until(() => detected !== undefined, 25_000, 'detection at the default heartbeat');
+      stop.abort();
+      await consuming;
+      printTable('Half-open connection at the default heartbeat', [
+        ['ping interval / pong timeout / idle timeout ms', '10,000 / 5,000 / 15,000'],
+        ['detected after ms', detected?.ms ?? -1],
+        ['by', detected?.reason ?? 'nothing'],
+        ['bound ms (ping + pong + slack)', 15_000 + TIMER_SLACK_MS],
+      ]);
+      expect(['heartbeat timeout', 'idle timeout']).toContain(detected?.reason);
+      expect(detected?.ms ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(15_000 + TIMER_SLACK_MS);
+    } finally {
+      await defaults.close();
+      await hole.close();
+      await quiet.close();
+    }
   });
 });
