@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CATALOGUE, type ErrorCode, isKitError, type KitError } from '@kit/errors';
+import { ERROR_CATALOGUE, type ErrorCode, type KitError } from '@kit/errors';
 import {
   createSampleBroker,
   type SampleBroker,
@@ -46,7 +46,7 @@ export const FAST_WS_RECONNECT: NonNullable<SampleBrokerOptions['wsReconnect']> 
 };
 
 /** The adapter's environment: REST and WebSocket URLs (direct or through proxies) and the demo trader key. */
-export function adapterEnv(
+function adapterEnv(
   urls: { baseUrl: string; wsUrl: string },
   extra: Record<string, string> = {},
 ): Record<string, string> {
@@ -124,7 +124,7 @@ export function bump(counts: Record<string, number>, key: string, by = 1): void 
 }
 
 /** A table of label/value rows, with an optional section title per group, as printed text. */
-export function renderTable(title: string, rows: ReadonlyArray<readonly [string, unknown]>): string {
+function renderTable(title: string, rows: ReadonlyArray<readonly [string, unknown]>): string {
   const cells = rows.map(([label, value]) => [label, typeof value === 'string' ? value : format(value)]);
   const width = Math.max(title.length, ...cells.map(([label]) => (label as string).length));
   const valueWidth = Math.max(5, ...cells.map(([, value]) => (value as string).length));
@@ -159,12 +159,6 @@ export function countRows(prefix: string, counts: Readonly<Record<string, number
 export function agreesWithCatalogue(error: KitError): boolean {
   const entry = ERROR_CATALOGUE[error.code as ErrorCode];
   return entry !== undefined && entry.retryable === error.retryable;
-}
-
-/** A KitError, or a failure description for anything else thrown (which the suite treats as a bug). */
-export function asKit(error: unknown): KitError | { notKit: string } {
-  if (isKitError(error)) return error;
-  return { notKit: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
 
 /** Percentile of a sample (nearest rank), 0 for an empty one. */
