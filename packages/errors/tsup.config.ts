@@ -1,3 +1,3 @@
 import { defineKitBuild } from '@kit/build-config';
 
-export default defineKitBuild();
+export default defineKitBuild({ entry: { index: 'src/index.ts', internal: 'src/internal.ts' } });

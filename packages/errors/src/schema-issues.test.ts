@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { isValiError, summariseSchemaIssues } from './schema-issues';
+import { isValiError, schemaIssuePath, schemaIssueSegments, summariseSchemaIssues } from './schema-issues';
 
 describe('summariseSchemaIssues', () => {
   it('gives dotted paths, expectations and received types from real valibot issues, never values', () => {
@@ -37,5 +37,17 @@ describe('summariseSchemaIssues', () => {
     }
     expect(isValiError(caught)).toBe(true);
     expect(isValiError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('schemaIssueSegments and schemaIssuePath', () => {
+  it('print string and number keys, hide any other key, and name the root $', () => {
+    const issue = { path: [{ key: 'orders' }, { key: 0 }, { key: new Map() }, { key: 'p'.repeat(80) }] };
+    const segments = schemaIssueSegments(issue);
+    expect(segments.slice(0, 3)).toEqual(['orders', '0', '?']);
+    expect(segments[3]).toHaveLength(64);
+    expect(schemaIssuePath({ path: ['a', 1] })).toBe('a.1');
+    expect(schemaIssuePath({})).toBe('$');
+    expect(schemaIssueSegments({ path: [] })).toEqual([]);
   });
 });

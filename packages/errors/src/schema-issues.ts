@@ -21,19 +21,26 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function pathOf(issue: unknown): string {
+/**
+ * The keys along a validator issue's path (valibot's `{ key }` items, or Standard Schema's keys),
+ * as text safe to print: numbers and strings (cut to 64 characters) as they are, any other key
+ * (a Map key can be anything, including a secret) as `?`. Empty for an issue at the root.
+ */
+export function schemaIssueSegments(issue: unknown): string[] {
   const path = readProp(issue, 'path');
-  if (!Array.isArray(path) || path.length === 0) return '$';
-  return path
-    .map((item: unknown) => {
-      // valibot: {key}; Standard Schema: key or {key}. Keys that are not strings or numbers (Map
-      // keys can be anything, including a secret) are not printed.
-      const key = typeof item === 'object' && item !== null ? readProp(item, 'key') : item;
-      if (typeof key === 'number') return String(key);
-      if (typeof key === 'string') return key.length > 64 ? `${key.slice(0, 63)}…` : key;
-      return '?';
-    })
-    .join('.');
+  if (!Array.isArray(path)) return [];
+  return path.map((item: unknown) => {
+    const key = typeof item === 'object' && item !== null ? readProp(item, 'key') : item;
+    if (typeof key === 'number') return String(key);
+    if (typeof key === 'string') return key.length > 64 ? `${key.slice(0, 63)}…` : key;
+    return '?';
+  });
+}
+
+/** The dotted path of a validator issue (`orders.0.price`), `$` at the root; see {@link schemaIssueSegments}. */
+export function schemaIssuePath(issue: unknown): string {
+  const segments = schemaIssueSegments(issue);
+  return segments.length === 0 ? '$' : segments.join('.');
 }
 
 /**
@@ -45,7 +52,7 @@ export function summariseSchemaIssues(issues: readonly unknown[]): SchemaIssueSu
   return issues.slice(0, MAX_ISSUES).map((issue) => {
     const hasInput = typeof issue === 'object' && issue !== null && 'input' in issue;
     const summary: SchemaIssueSummary = {
-      path: pathOf(issue),
+      path: schemaIssuePath(issue),
       receivedType: hasInput ? typeName(readProp(issue, 'input')) : 'unknown',
     };
     const expected = readString(issue, 'expected');

@@ -1,0 +1,6 @@
+// @kit/errors/internal: helpers shared only between kit's own packages (each has one home here,
+// the lowest package every other one depends on). Not a public API: anything here may change in
+// any release.
+export { isLoopbackHost } from './loopback-host';
+export { schemaIssuePath, schemaIssueSegments } from './schema-issues';
+export { withoutUndefined } from './without-undefined';
