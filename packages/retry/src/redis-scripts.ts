@@ -52,7 +52,7 @@ if granted > 0 then
     -- The window's size too: the token a pause leaves is at most that.
     redis.call('HSET', KEYS[1], 'l' .. i, tostring(levels[i]), 't' .. i, now, 'c' .. i, caps[i])
   end
-  redis.call('PEXPIRE', KEYS[1], ttl * 2)
+  redis.call('PEXPIRE', KEYS[1], math.ceil(ttl * 2))
 end
 return {granted, wait}
 `;
@@ -77,7 +77,7 @@ while redis.call('HEXISTS', KEYS[2], 'l' .. i) == 1 do
   i = i + 1
 end
 redis.call('HSET', KEYS[2], 'd', ends)
-if redis.call('PTTL', KEYS[2]) < duration + 60000 then redis.call('PEXPIRE', KEYS[2], duration + 60000) end
+if redis.call('PTTL', KEYS[2]) < duration + 60000 then redis.call('PEXPIRE', KEYS[2], math.ceil(duration + 60000)) end
 return 1
 `;
 
@@ -103,6 +103,6 @@ level = math.min(cap, level + math.max(0, now - at) * cap / interval)
 if remaining < level then level = math.max(0, remaining) end
 -- During a pause the refill time stays at its end.
 redis.call('HSET', KEYS[1], 'l' .. i, tostring(level), 't' .. i, math.max(now, at))
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]) * 2)
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[5]) * 2))
 return 1
 `;

@@ -122,6 +122,16 @@ describe.skipIf(!REDIS_URL)(`Redis store${REDIS_SKIP_REASON}`, () => {
     expect((await store.take(fresh, wide, [1, 1])).granted).toBe(1);
   });
 
+  it('accepts windows and pauses that are not whole milliseconds (a paced limiter makes them)', async () => {
+    // After a 429 the limiter paces at a learned rate, e.g. 40 ms / 0.95: PEXPIRE takes integers only.
+    const key = uniqueKey('fractional');
+    const paced = [{ tokens: 1, intervalMs: 40 / 0.95 }];
+    expect((await store.take(key, paced, [1])).granted).toBe(1);
+    await store.block(key, 10.5);
+    await store.clamp(key, paced, 0, 12.25);
+    expect((await store.take(key, paced, [1])).granted).toBe(0);
+  });
+
   it("clamps a shared window to the server's remaining count", async () => {
     const key = uniqueKey('clamp');
     await store.clamp(key, windows, 0, 1);
