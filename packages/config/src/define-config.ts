@@ -1,3 +1,4 @@
+import { withoutUndefined } from '@kit/errors/internal';
 import type * as v from 'valibot';
 import type { FrozenConfig } from './deep-freeze';
 import { type ConfigFieldDescription, describeConfig } from './describe-config';
@@ -32,7 +33,8 @@ export function defineConfig<TSchema extends v.GenericSchema>(
   readSchemaFields(definition.schema, prefix);
   return {
     schema: definition.schema,
-    load: (options = {}) => loadConfig({ ...definition, ...options }),
+    // An option passed as undefined overrides nothing: the definition's value (or default) stays.
+    load: (options = {}) => loadConfig({ ...definition, ...withoutUndefined(options) }),
     describe: () => describeConfig(definition.schema, prefix),
   };
 }

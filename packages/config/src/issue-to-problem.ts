@@ -1,3 +1,4 @@
+import { schemaIssueSegments } from '@kit/errors/internal';
 import type * as v from 'valibot';
 import { hasWrappingQuotes } from './coerce-env-value';
 import type { LayerValue } from './collect-layers';
@@ -58,7 +59,7 @@ export function issueToProblem(
   root: FieldNode,
   values: ReadonlyMap<string, readonly LayerValue[]>,
 ): ConfigProblem {
-  const segments = (issue.path ?? []).map((item) => String(item.key));
+  const segments = schemaIssueSegments(issue);
   const node = nodeAt(root, segments);
   const winner = values.get(node.path)?.at(-1);
   const path = segments.join('.');

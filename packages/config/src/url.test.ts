@@ -41,6 +41,7 @@ describe('httpsUrl()', () => {
       'http://127.0.0.1:8080',
       'http://localhost:3000',
       'http://[::1]:80',
+      'http://localhost.:3000', // the fully qualified form is the same host
     ]) {
       expect(v.parse(httpsUrl(), ok)).toBe(ok);
     }
@@ -49,7 +50,9 @@ describe('httpsUrl()', () => {
 
 describe('isLoopbackHost', () => {
   it('knows localhost, 127/8 and ::1, and nothing else', () => {
-    expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1'].every(isLoopbackHost)).toBe(true);
+    expect(['localhost', 'localhost.', '127.0.0.1', '127.1.2.3', '[::1]', '::1'].every(isLoopbackHost)).toBe(
+      true,
+    );
     expect(['example.com', '10.0.0.1', '127.example.com', 'localhost.evil.com'].some(isLoopbackHost)).toBe(
       false,
     );

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '@kit/errors/internal';
 import * as v from 'valibot';
 import { configCheck, configMetadata } from './config-metadata';
 
@@ -15,11 +16,8 @@ export const DEFAULT_URL_OPTIONS: Required<UrlOptions> = { protocols: ['http:', 
 
 const INSECURE_TO_SECURE: Record<string, string> = { 'http:': 'https:', 'ws:': 'wss:' };
 
-/** Whether a URL host name is this machine: `localhost`, `127.0.0.0/8` or `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
+// One loopback rule for all of kit (`localhost.` with its trailing dot included), kept public here.
+export { isLoopbackHost } from '@kit/errors/internal';
 
 function tryParse(text: string): URL | undefined {
   try {
