@@ -1,18 +1,11 @@
 import { KitError } from '@kit/errors';
+import { isLoopbackHost } from '@kit/errors/internal';
 
 const SECURE_PROTOCOLS = new Set(['https:', 'wss:']);
 const PLAIN_PROTOCOLS = new Set(['http:', 'ws:']);
 
-/**
- * Whether `hostname` (as `URL.hostname` gives it) is a loopback host: `localhost`, any address in
- * 127.0.0.0/8, or `[::1]`.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host === '[::1]' || host === '::1') return true;
-  // URL normalises IPv4 shorthands (`127.1`, `0x7f.1`) to dotted quads, so one pattern is enough.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+// One loopback rule for all of kit, kept public here.
+export { isLoopbackHost } from '@kit/errors/internal';
 
 /** Most origins whose approval {@link assertSecureTransport} remembers. */
 const MAX_CACHED_ORIGINS = 256;
