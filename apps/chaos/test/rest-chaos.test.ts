@@ -355,6 +355,7 @@ describe('REST chaos', () => {
       ['duplicate orders (ledger)', ledger.duplicates.length],
       ['idempotent replays (ledger)', ledger.counts.idempotentReplays],
       ['unhandled rejections', unhandled.rejections.length],
+      ['process warnings', unhandled.warnings.length],
       [
         'call p50 / p99 / max ms',
         `${percentile(durations, 50).toFixed(0)} / ${percentile(durations, 99).toFixed(0)} / ${percentile(durations, 100).toFixed(0)}`,
@@ -362,6 +363,7 @@ describe('REST chaos', () => {
       ['run time s', runMs / 1000],
       ['process CPU during the run %', ((cpu.user + cpu.system) / 1000 / runMs) * 100],
     ]);
+    if (unhandled.warnings.length > 0) console.log(`first process warning: ${unhandled.warnings[0]}`);
     for (const [op, byOutcome] of Object.entries(outcomesByOp).sort()) {
       const ms = msByOp[op] ?? [];
       printTable(`outcomes of ${op}`, [

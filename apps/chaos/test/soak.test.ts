@@ -300,7 +300,9 @@ describe('soak', () => {
         ],
         ['proxy connections', proxy.stats().accepted],
         ['unhandled rejections', unhandled.rejections.length],
+        ['process warnings', unhandled.warnings.length],
       ]);
+      if (unhandled.warnings.length > 0) console.log(`first process warning: ${unhandled.warnings[0]}`);
       console.log(
         `heap samples (MB): ${samples.map((s) => (s.heapUsed / 1024 / 1024).toFixed(1)).join(' ')}\n` +
           `handle samples: ${samples.map((s) => s.handles).join(' ')}\n` +

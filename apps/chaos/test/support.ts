@@ -97,23 +97,30 @@ export async function runPool(
 export interface UnhandledCounter {
   readonly rejections: unknown[];
   readonly exceptions: unknown[];
+  /** Process warnings (e.g. MaxListenersExceededWarning), with the stack of where they came from. */
+  readonly warnings: string[];
   dispose(): void;
 }
 
-/** Installs `process.on('unhandledRejection')` and `('uncaughtException')` counters. */
+/** Installs `process.on('unhandledRejection')`, `('uncaughtException')` and `('warning')` counters. */
 export function countUnhandled(): UnhandledCounter {
   const rejections: unknown[] = [];
   const exceptions: unknown[] = [];
+  const warnings: string[] = [];
   const onRejection = (reason: unknown) => void rejections.push(reason);
   const onException = (error: unknown) => void exceptions.push(error);
+  const onWarning = (warning: Error) => void warnings.push(warning.stack ?? String(warning));
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
+  process.on('warning', onWarning);
   return {
     rejections,
     exceptions,
+    warnings,
     dispose() {
       process.off('unhandledRejection', onRejection);
       process.off('uncaughtException', onException);
+      process.off('warning', onWarning);
     },
   };
 }

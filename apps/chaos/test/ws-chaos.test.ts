@@ -380,8 +380,10 @@ describe.concurrent('WebSocket chaos', () => {
         `${(loopDelay.percentile(99) / 1e6).toFixed(0)} / ${(loopDelay.max / 1e6).toFixed(0)}`,
       ],
       ['unhandled rejections', unhandled.rejections.length],
+      ['process warnings', unhandled.warnings.length],
       ['run time s', runMs / 1000],
     ]);
+    if (unhandled.warnings.length > 0) console.log(`first process warning: ${unhandled.warnings[0]}`);
 
     // --- invariants ---
     expect(injected()).toBeGreaterThanOrEqual(MIN_FAULTS);
