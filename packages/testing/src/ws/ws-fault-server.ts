@@ -100,7 +100,17 @@ function channelsOf(message: Record<string, unknown>): string[] {
  * ```
  */
 export async function createWsFaultServer(options: WsFaultServerOptions = {}): Promise<WsFaultServer> {
-  const settings = { ...DEFAULT_WS_FAULT_SERVER_OPTIONS, ...options };
+  // Field by field with `??`: a spread would let an explicit `undefined` replace a default (and an
+  // undefined `defaultProtocol` would turn the protocol off).
+  const defaults = DEFAULT_WS_FAULT_SERVER_OPTIONS;
+  const settings = {
+    ...options,
+    seed: options.seed ?? defaults.seed,
+    defaultProtocol: options.defaultProtocol ?? defaults.defaultProtocol,
+    requireLogin: options.requireLogin ?? defaults.requireLogin,
+    maxPayloadBytes: options.maxPayloadBytes ?? defaults.maxPayloadBytes,
+    historyLimit: options.historyLimit ?? defaults.historyLimit,
+  };
   const random = createSeededRandom(settings.seed);
   let faults: WsFaults = { ...options.faults };
   const connections: WsFaultConnection[] = [];
