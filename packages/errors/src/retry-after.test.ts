@@ -48,6 +48,16 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
   });
 
+  it('prefers the IETF reset (a precise delta) over a legacy X-RateLimit-Reset for the same window', () => {
+    const legacy = { 'x-ratelimit-reset': String(NOW / 1000 + 2) };
+    expect(parseRetryAfter({ ...legacy, ratelimit: '"default";r=0;t=1.5' }, NOW)).toBe(1500);
+    expect(parseRetryAfter({ ...legacy, RateLimit: 'limit=10, remaining=0, reset=1' }, NOW)).toBe(1000);
+    expect(parseRetryAfter({ ...legacy, 'ratelimit-reset': '1' }, NOW)).toBe(1000);
+    expect(parseRateLimitReset({ ...legacy, ratelimit: '"default";r=0;t=1.5' }, NOW)).toBe(1500);
+    // An unusable IETF field still falls through to the legacy header.
+    expect(parseRetryAfter({ ...legacy, ratelimit: 'garbage' }, NOW)).toBe(2000);
+  });
+
   it('falls through an unusable header to the next source', () => {
     expect(parseRetryAfter({ 'retry-after': 'garbage', 'x-ratelimit-reset': '3' }, NOW)).toBe(3000);
   });

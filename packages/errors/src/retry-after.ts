@@ -82,25 +82,27 @@ export function parseExplicitRetryAfter(
 }
 
 /**
- * When the current rate-limit window resets, in ms from `nowMs`, from `RateLimit-Reset`,
- * `X-RateLimit-Reset` (epoch ms, epoch seconds or delta seconds, told apart by magnitude) or the
- * IETF `RateLimit` field.
+ * When the current rate-limit window resets, in ms from `nowMs`, from `RateLimit-Reset`, the IETF
+ * `RateLimit` field, or else the legacy `X-RateLimit-Reset` (epoch ms, epoch seconds or delta
+ * seconds, told apart by magnitude): the IETF values win when both are present.
  */
 export function parseRateLimitReset(
   headers: HeadersLike | null | undefined,
   nowMs: number = Date.now(),
 ): number | undefined {
+  // The IETF values first: a delta (often fractional) for the same window a legacy
+  // X-RateLimit-Reset rounds to whole epoch seconds, as @kit/retry's limiter already prefers.
   return (
     parseResetValue(headerValue(headers, 'ratelimit-reset'), nowMs) ??
-    parseResetValue(headerValue(headers, 'x-ratelimit-reset'), nowMs) ??
-    parseRateLimitField(headerValue(headers, 'ratelimit'))
+    parseRateLimitField(headerValue(headers, 'ratelimit')) ??
+    parseResetValue(headerValue(headers, 'x-ratelimit-reset'), nowMs)
   );
 }
 
 /**
  * How long to wait before retrying, in milliseconds, from the response headers: `retry-after-ms`,
- * `Retry-After` (delta-seconds or HTTP-date), then `RateLimit-Reset` / `X-RateLimit-Reset` (epoch
- * seconds, epoch ms or delta seconds) and the IETF `RateLimit` field. Negative, unparseable and
+ * `Retry-After` (delta-seconds or HTTP-date), then `RateLimit-Reset` and the IETF `RateLimit` field,
+ * then the legacy `X-RateLimit-Reset` (epoch seconds, epoch ms or delta seconds). Negative, unparseable and
  * absurd (beyond {@link MAX_RETRY_HINT_MS}) values are ignored; `undefined` when there is no hint.
  *
  * @param nowMs - the current time, for HTTP-dates and epoch resets. @default Date.now()
