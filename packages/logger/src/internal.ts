@@ -29,3 +29,4 @@ export {
   spanOf,
   withContext,
 } from './otel';
+export { isSensitiveQueryName } from './redact-string';

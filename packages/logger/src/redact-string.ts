@@ -103,6 +103,16 @@ export function createStringRedactor(options: RedactStringOptions = {}): (text: 
 }
 
 const defaultStringRedactor = createStringRedactor();
+const defaultSensitivity = createKeyMatcher();
+
+/**
+ * Whether a query (or form) parameter named `name` holds a credential: the names whose values
+ * {@link redactString} masks in `name=value` text, whatever the value. For code that builds a URL
+ * from its parts and cannot afford the regular expressions (telemetry on every request). @internal
+ */
+export function isSensitiveQueryName(name: string): boolean {
+  return defaultSensitivity(name) !== 'none' || QUERY_ONLY_NAMES.has(normalizeKey(name));
+}
 
 /**
  * Masks credentials inside free text: every registered secret value (see {@link Secret}), URL

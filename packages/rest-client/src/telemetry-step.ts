@@ -1,10 +1,11 @@
 import { formatQuery } from '@kit/auth';
 import { isKitError } from '@kit/errors';
-import { REDACTED, redactString } from '@kit/logger';
+import { REDACTED, redactSecretValues, redactString } from '@kit/logger';
 import {
   activeContext,
   contextWithSpan,
   injectTraceContext,
+  isSensitiveQueryName,
   type OtelAttributes,
   type OtelContext,
   type OtelSpan,
@@ -28,6 +29,8 @@ interface CallState {
   readonly span: OtelSpan | undefined;
   /** The context with that span active: the parent of every attempt's span. */
   readonly context: OtelContext | undefined;
+  /** Whether the sampler kept the call (`isRecording()`); an unsampled call does no span work. */
+  readonly recording: boolean;
   readonly method: string;
   readonly template: string | undefined;
   readonly name: string;
@@ -54,40 +57,38 @@ const REDACTED_VALUE = 'REDACTED';
 
 /**
  * `url.full` as the attempt sent it, with credentials out: query parameters the auth strategy
- * added (keys, timestamps, nonces, signatures) keep their name with the value `REDACTED`; what the
- * caller passed goes through @kit/logger's `redactString` (sensitive names, registered secrets,
- * userinfo), so neither a signature nor a secret the caller put in a query reaches an attribute.
+ * added (keys, timestamps, nonces, signatures) keep their name with the value `REDACTED`, so do
+ * the caller's parameters with a sensitive name (@kit/logger's list: `token`, `apiKey`, `key`,
+ * `signature`, ...), and any registered secret anywhere in the URL is masked too. Built from the
+ * parts (no regular expression over the text): it runs once per call.
  */
 function fullUrl(request: PipelineRequest): string {
   const signed = request.authenticated?.query;
-  let query: string;
-  if (signed === undefined || signed === request.query) {
-    query = request.query.length > 0 ? formatQuery(request.query) : '';
-  } else {
-    const own = new Map<string, string[]>();
+  const pairs: Array<readonly [string, string]> = [];
+  let own: Map<string, string[]> | undefined;
+  if (signed !== undefined && signed !== request.query) {
+    own = new Map();
     for (const [key, value] of request.query) {
       const values = own.get(key);
       if (values === undefined) own.set(key, [value]);
       else values.push(value);
     }
-    const pairs: Array<readonly [string, string]> = [];
-    for (const [key, value] of signed) {
+  }
+  for (const [key, value] of signed ?? request.query) {
+    let mine = own === undefined;
+    if (own !== undefined) {
       const values = own.get(key);
-      const index = values?.indexOf(value) ?? -1;
-      if (values !== undefined && index >= 0) {
-        values.splice(index, 1);
-        pairs.push([key, value]);
-      } else {
-        pairs.push([key, REDACTED_VALUE]);
+      const index = values === undefined ? -1 : values.indexOf(value);
+      if (index >= 0) {
+        (values as string[]).splice(index, 1);
+        mine = true;
       }
     }
-    query = pairs.length > 0 ? formatQuery(pairs) : '';
+    pairs.push([key, mine && !isSensitiveQueryName(key) ? value : REDACTED_VALUE]);
   }
-  // The conventions' placeholder rather than the logger's `[REDACTED]`, whoever masked the value.
-  return redactString(query === '' ? request.url : `${request.url}?${query}`).replaceAll(
-    REDACTED,
-    REDACTED_VALUE,
-  );
+  const url = pairs.length > 0 ? `${request.url}?${formatQuery(pairs)}` : request.url;
+  // The conventions' placeholder rather than the logger's `[REDACTED]`.
+  return redactSecretValues(url).replaceAll(REDACTED, REDACTED_VALUE);
 }
 
 /** Failures @kit/retry's circuit breaker counts: retryable ones other than rate limits and cancellations. */
@@ -132,12 +133,14 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
   ) => {
     if (error !== undefined && errorCode(error) === 'server.circuit_open') telemetry.circuit = 'open';
     const span = state.span;
-    if (span === undefined) return;
+    if (span === undefined || !state.recording) {
+      span?.end();
+      return;
+    }
     const attributes: OtelAttributes = {
       'kit.rest.attempts': request.attempt,
       'kit.rest.total_delay_ms': state.totalDelayMs,
     };
-    if (request.idempotencyKey !== undefined) attributes['kit.rest.idempotency_key'] = request.idempotencyKey;
     const status = response?.status ?? (isKitError(error) ? error.status : undefined);
     if (status !== undefined) attributes['http.response.status_code'] = status;
     if (error !== undefined) {
@@ -219,6 +222,7 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
       const state: CallState = {
         span,
         context,
+        recording: span?.isRecording() === true,
         method,
         template,
         name,
@@ -259,6 +263,8 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
       state.status = undefined;
       return next(request).then(
         (response) => {
+          state.status = response.status;
+          telemetry.lastRateLimit = response.rateLimit;
           endAttempt(state, request, undefined);
           return response;
         },
@@ -278,7 +284,12 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
       const start = performance.now();
       state.attemptStart = start;
       let context: OtelContext | undefined;
-      if (tracer !== undefined && state.context !== undefined) {
+      if (state.span !== undefined && !state.recording) {
+        // A call the sampler left out: no attempt spans (they would not be recorded either), but
+        // the venue still learns the trace is not sampled, and does not start one of its own.
+        if (options.propagateContext)
+          injectTraceContext(state.context as OtelContext, state.span, request.headers);
+      } else if (tracer !== undefined && state.context !== undefined) {
         const span = tracer.startSpan(
           state.name,
           {
@@ -295,24 +306,12 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
           state.context,
         );
         state.attemptSpan = span;
-        context = contextWithSpan(state.context, span);
         // Into the call's headers, which every attempt copies before signing: this attempt's
         // context replaces the previous one's, and a strategy that signs headers signs it too.
-        if (options.propagateContext) injectTraceContext(context, request.headers);
+        if (options.propagateContext) injectTraceContext(state.context, span, request.headers);
+        context = contextWithSpan(state.context, span);
       }
-      const sent = context === undefined ? next(request) : withContext(context, () => next(request));
-      return sent.then(
-        (response) => {
-          state.attemptEnd = performance.now();
-          state.status = response.status;
-          telemetry.lastRateLimit = response.rateLimit;
-          return response;
-        },
-        (error: unknown) => {
-          state.attemptEnd = performance.now();
-          throw error;
-        },
-      );
+      return context === undefined ? next(request) : withContext(context, () => next(request));
     },
   };
 

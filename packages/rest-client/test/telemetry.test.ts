@@ -8,7 +8,7 @@ import { createRetryBudget } from '@kit/retry';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import { trace } from '@opentelemetry/api';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -204,6 +204,14 @@ describe('traces', () => {
     await client({ telemetry: false }).get('/account');
     expect(server.requests[1]?.headers).not.toHaveProperty('traceparent');
     expect(otel.spans()).toHaveLength(2);
+    expect(await otel.points('http.client.request.duration')).toHaveLength(1);
+  });
+
+  it('a call the sampler drops: no spans, the unsampled context still sent, metrics still recorded', async () => {
+    const sampledOut = new BasicTracerProvider({ sampler: new AlwaysOffSampler() });
+    await client({ tracerProvider: sampledOut }).get('/account');
+    expect(otel.spans()).toHaveLength(0);
+    expect(server.requests[0]?.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     expect(await otel.points('http.client.request.duration')).toHaveLength(1);
   });
 
