@@ -154,6 +154,59 @@ describe('retries', () => {
     expect(server.sideEffectCount()).toBe(1);
   });
 
+  it('ends a keyed POST as unknown when its first attempt lost the answer and the retry got a 4xx', async () => {
+    // The first attempt created the order and lost its answer; the retry was refused (422). The
+    // call must not look refused: the order exists.
+    server.setFaults([
+      { firstN: 1, match: { method: 'POST' }, fault: { type: 'reset', afterHandler: true } },
+      { match: { method: 'POST' }, fault: { type: 'status', status: 422 } },
+    ]);
+    const error = await failure(client().post('/orders', { symbol: 'AAPL' }));
+    expect([error.code, error.status, error.outcome, error.attempts]).toEqual([
+      'client.unprocessable',
+      422,
+      'unknown',
+      2,
+    ]);
+    expect(error.details).toMatchObject({
+      serverMessage: 'status_422',
+      earlierOutcome: 'unknown',
+      attemptOutcomes: ['unknown', 'rejected'],
+    });
+    expect(['network.connection_reset', 'network.socket_hang_up']).toContain(
+      (error.details as { earlierCode: string }).earlierCode,
+    );
+    expect(server.sideEffectCount()).toBe(1);
+  });
+
+  it('ends a keyed POST as unknown when its first attempt timed out after sending and the retry got a 429', async () => {
+    server.setFaults([
+      { firstN: 1, match: { method: 'POST' }, fault: { type: 'latency', ms: 2_000 } },
+      // A wait beyond maxRetryAfterMs: the client gives up on the 429 at once.
+      { match: { method: 'POST' }, fault: { type: 'rate_limit', retryAfter: { ms: 120_000 } } },
+    ]);
+    const error = await failure(client({ timeouts: { attemptMs: 60 } }).post('/orders', { symbol: 'AAPL' }));
+    expect([error.code, error.outcome]).toEqual(['rate_limit.exceeded', 'unknown']);
+    expect(error.details).toMatchObject({
+      earlierOutcome: 'unknown',
+      earlierCode: 'timeout.attempt',
+      attemptOutcomes: ['unknown', 'rejected'],
+    });
+  });
+
+  it('keeps a refusal a refusal when no attempt may have taken effect', async () => {
+    server.setFaults([
+      { firstN: 1, match: { method: 'POST' }, fault: { type: 'rate_limit', retryAfter: { ms: 1 } } },
+      { match: { method: 'POST' }, fault: { type: 'status', status: 422 } },
+    ]);
+    const error = await failure(client().post('/orders', { symbol: 'AAPL' }));
+    expect([error.code, error.outcome, error.details]).toEqual([
+      'client.unprocessable',
+      'rejected',
+      { serverMessage: 'status_422' },
+    ]);
+  });
+
   it('never retries a 404 or a 501', async () => {
     const notFound = await failure(client().get('/missing'));
     expect([notFound.code, notFound.outcome, notFound.attempts]).toEqual(['client.not_found', 'rejected', 1]);

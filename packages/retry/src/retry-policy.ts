@@ -1,4 +1,4 @@
-import { classifyError, isKitError, KitError } from '@kit/errors';
+import { classifyError, type ErrorOutcome, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
 import { AdaptiveRates, GateRefusal, isThrottle } from './adaptive-rate';
@@ -56,6 +56,47 @@ function tooLongError(message: string, waitMs: number, cause: KitError | undefin
     ...(cause?.path === undefined ? {} : { path: cause.path }),
     ...(cause?.outcome === undefined ? {} : { outcome: cause.outcome }),
   });
+}
+
+/**
+ * The final error of a call one of whose attempts may have taken effect (outcome `unknown`) while
+ * the last one did not (a 429, a 4xx, a refusal): a copy with outcome `unknown`, keeping the last
+ * error's code, and what the attempts ended as in `details` (`earlierOutcome`, `earlierCode`,
+ * `attemptOutcomes`, `null` where an attempt's outcome was not known). A copy, not the error itself: an abort reason may be shared by many calls.
+ */
+function withEarlierUnknown(
+  error: KitError,
+  earlier: KitError,
+  outcomes: ReadonlyArray<ErrorOutcome | null>,
+): KitError {
+  const record = { earlierOutcome: 'unknown', earlierCode: earlier.code, attemptOutcomes: [...outcomes] };
+  const details =
+    error.details === undefined
+      ? record
+      : typeof error.details === 'object' && error.details !== null && !Array.isArray(error.details)
+        ? { ...error.details, ...record }
+        : { lastDetails: error.details, ...record };
+  const copy = new KitError(error.code, {
+    message: error.message,
+    cause: error.cause,
+    retryable: error.retryable,
+    status: error.status,
+    requestId: error.requestId,
+    retryAfterMs: error.retryAfterMs,
+    retryHint: error.retryHint,
+    attempts: error.attempts,
+    totalDelayMs: error.totalDelayMs,
+    method: error.method,
+    path: error.path,
+    outcome: 'unknown',
+    vendorCode: error.vendorCode,
+    closeCode: error.closeCode,
+    closeReason: error.closeReason,
+    details,
+    hint: `An earlier attempt may have taken effect (${earlier.code}): reconcile before sending it again. ${error.hint}`,
+  });
+  if (error.stack !== undefined) copy.stack = error.stack;
+  return copy;
 }
 
 /** Attempt start times kept to estimate how fast the policy was sending when a key is first throttled. */
@@ -124,6 +165,10 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
       let attempts = 0;
       let totalDelayMs = 0;
       let lastError: KitError | undefined;
+      // Each failed attempt's outcome, and the first that may have taken effect: a call whose later
+      // attempt was refused must not look refused when an earlier one may have executed.
+      let outcomes: Array<ErrorOutcome | null> | undefined;
+      let firstUnknown: KitError | undefined;
 
       /**
        * `inFlight`: the deadline cut an attempt that may have reached the server (outcome unknown);
@@ -139,9 +184,13 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
           totalDelayMs,
           outcome: inFlight ? 'unknown' : (lastError?.outcome ?? 'not_sent'),
         });
-      const giveUp = (error: KitError, reason: GiveUpReason): KitError => {
-        error.attempts = attempts;
-        error.totalDelayMs = totalDelayMs;
+      const giveUp = (last: KitError, reason: GiveUpReason): KitError => {
+        last.attempts = attempts;
+        last.totalDelayMs = totalDelayMs;
+        const error =
+          firstUnknown !== undefined && last.outcome !== 'unknown' && outcomes !== undefined
+            ? withEarlierUnknown(last, firstUnknown, outcomes)
+            : last;
         logger.debug('retry: giving up', { reason, attempts, code: error.code });
         callHook('onGiveUp', options.onGiveUp, { attempts, error, reason });
         return error;
@@ -225,6 +274,9 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
           error = attemptTimedOut ?? (isKitError(thrown) ? thrown : classifyError(thrown));
         }
         lastError = error;
+        outcomes ??= [];
+        outcomes.push(error.outcome ?? null);
+        if (error.outcome === 'unknown' && firstUnknown === undefined) firstUnknown = error;
 
         const now = clock.now();
         const throttled = isThrottle(error);
