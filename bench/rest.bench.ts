@@ -2,6 +2,9 @@
 // adapter, the full kit client (auth + retry + rate limiter + info logging over the undici adapter)
 // and raw undici as the ceiling. One loopback keep-alive server returning ~200 bytes of JSON, all
 // contenders in this process and run, at concurrency 1 and 32. Bounded: a fixed number of requests.
+// Then the OpenTelemetry SDK is registered (./otel-sdk.ts) and the same is measured with kit's
+// telemetry on, next to axios + the adapter and kit with `telemetry: false` under the same SDK, so
+// the telemetry's cost is a difference within the run (see the verdict at the end).
 //
 //   node --import tsx --expose-gc rest.bench.ts            (after `pnpm build`)
 //   REST_BENCH_REQUESTS=5000 node --import tsx --expose-gc rest.bench.ts   (a quick look)
@@ -16,6 +19,7 @@ import { createRateLimiter } from '@kit/retry';
 import axios from 'axios';
 import { Agent, request as undiciRequest } from 'undici';
 import { drive, type RunResult, table, writeResults } from './lib';
+import { registerOtelSdk } from './otel-sdk';
 
 const REQUESTS = Number(process.env.REST_BENCH_REQUESTS ?? 20_000);
 const WARMUP = Math.max(500, Math.floor(REQUESTS / 10));
@@ -68,7 +72,10 @@ async function startServer(): Promise<{ url: string; close: () => Promise<void> 
  * a rate limiter too generous to throttle, and an info-level logger writing to a discarding sink,
  * over the undici adapter.
  */
-function createKitPipeline(url: string): Omit<Contender, 'name'> {
+function createKitPipeline(
+  url: string,
+  extra: Partial<Parameters<typeof createRestClient>[0]> = {},
+): Omit<Contender, 'name'> {
   const adapter = createUndiciAdapter();
   const client = createRestClient({
     baseUrl: `${url}/v1`,
@@ -80,6 +87,7 @@ function createKitPipeline(url: string): Omit<Contender, 'name'> {
     }),
     logger: createLogger({ name: 'bench', level: 'info', format: 'json', sink: () => {} }),
     adapter,
+    ...extra,
   });
   return {
     send: async () => assertQuote((await client.get('/quotes/BTC-USD')).data),
@@ -160,17 +168,55 @@ async function measureAll(all: readonly Contender[], concurrency: number): Promi
   return all.map((contender) => best.get(contender.name) as Measured);
 }
 
+/** Names of the contenders measured with the OpenTelemetry SDK registered. */
+const SDK_AXIOS = 'axios + kit undici adapter (SDK registered)';
+const SDK_KIT_OFF = 'kit full pipeline, telemetry: false (SDK registered)';
+const SDK_KIT_ON = 'kit full pipeline, telemetry on (SDK registered)';
+
+/**
+ * With the SDK registered: axios + the adapter (the baseline under the SDK's process-wide costs),
+ * kit with `telemetry: false` (the same pipeline, no telemetry of its own) and kit finding the
+ * global providers (spans, metrics, trace context on the wire). Created after the registration:
+ * a client looks for providers once, when it is created.
+ */
+function sdkContenders(url: string): Contender[] {
+  const adapter = createUndiciAdapter();
+  const withAdapter = axios.create({ baseURL: url, adapter });
+  const off = createKitPipeline(url, { telemetry: false });
+  const on = createKitPipeline(url);
+  return [
+    {
+      name: SDK_AXIOS,
+      send: async () => assertQuote((await withAdapter.get('/v1/quotes/BTC-USD')).data),
+      close: () => adapter.close(),
+    },
+    { name: SDK_KIT_OFF, send: off.send, close: off.close },
+    { name: SDK_KIT_ON, send: on.send, close: on.close },
+  ];
+}
+
 async function main(): Promise<void> {
   const server = await startServer();
   const all = contenders(server.url);
   const results: Measured[] = [];
+  const sdkResults: Measured[] = [];
   try {
     for (const contender of all) await drive(contender.name, WARMUP, 8, contender.send);
     for (const concurrency of CONCURRENCIES) results.push(...(await measureAll(all, concurrency)));
+    for (const contender of all) await contender.close();
+    all.length = 0;
+    const sdk = registerOtelSdk();
+    const instrumented = sdkContenders(server.url);
+    all.push(...instrumented);
+    for (const contender of instrumented) await drive(contender.name, WARMUP, 8, contender.send);
+    for (const concurrency of CONCURRENCIES)
+      sdkResults.push(...(await measureAll(instrumented, concurrency)));
+    await sdk.shutdown();
   } finally {
     for (const contender of all) await contender.close();
     await server.close();
   }
+  results.push(...sdkResults);
 
   const rows: Array<Array<string | number>> = [];
   const summary: Array<Record<string, unknown>> = [];
@@ -201,6 +247,24 @@ async function main(): Promise<void> {
       });
     }
   }
+  const telemetry = CONCURRENCIES.map((concurrency) => {
+    const cpu = (name: string) =>
+      (results.find((r) => r.name === name && r.concurrency === concurrency) as Measured).cpuUsPerRequest;
+    const rate = (name: string) =>
+      (results.find((r) => r.name === name && r.concurrency === concurrency) as Measured).perSecond;
+    const offCost = cpu('kit full pipeline') - cpu('axios + kit undici adapter');
+    const onCost = cpu(SDK_KIT_ON) - cpu(SDK_AXIOS);
+    return {
+      concurrency,
+      offCpuUsVsAxiosAdapter: offCost,
+      offRatioVsAxiosAdapter: rate('kit full pipeline') / rate('axios + kit undici adapter'),
+      onCpuUsVsAxiosAdapter: onCost,
+      onCpuUsVsOff: onCost - offCost,
+      kitTelemetryCpuUs: cpu(SDK_KIT_ON) - cpu(SDK_KIT_OFF),
+      sdkProcessCpuUs: cpu(SDK_AXIOS) - cpu('axios + kit undici adapter'),
+      onRatioVsAxiosAdapter: rate(SDK_KIT_ON) / rate(SDK_AXIOS),
+    };
+  });
   const kitRuns = summary.filter((s) => s.name === 'kit full pipeline');
   const verdict =
     kitRuns.length === 0
@@ -232,10 +296,44 @@ async function main(): Promise<void> {
     ),
     '',
     `Kit full pipeline: ${verdict}`,
+    '',
+    '### Telemetry off and on',
+    '',
+    "CPU µs per request added over axios + kit undici adapter measured in the same phase (without the SDK for telemetry off, with it registered for telemetry on), so the difference is kit's. Targets: off within 10 µs of axios + adapter (0.9x of its requests/s or better); on within another 15 µs.",
+    '',
+    table(
+      [
+        'concurrency',
+        'off: kit vs axios + adapter',
+        'off: req/s ratio',
+        'on: kit vs axios + adapter',
+        'on - off',
+        "kit's telemetry (on - telemetry: false)",
+        "SDK's process-wide cost (axios under the SDK - without)",
+      ],
+      telemetry.map((t) => [
+        t.concurrency,
+        `+${t.offCpuUsVsAxiosAdapter.toFixed(1)} µs`,
+        `${t.offRatioVsAxiosAdapter.toFixed(2)}x`,
+        `+${t.onCpuUsVsAxiosAdapter.toFixed(1)} µs`,
+        `+${t.onCpuUsVsOff.toFixed(1)} µs`,
+        `+${t.kitTelemetryCpuUs.toFixed(1)} µs`,
+        `${t.sdkProcessCpuUs >= 0 ? '+' : ''}${t.sdkProcessCpuUs.toFixed(1)} µs`,
+      ]),
+    ),
+    '',
+    'With the SDK registered (AsyncLocalStorage context manager, batch span processor and periodic metric reader with exporters that discard), telemetry on means per call one INTERNAL span, one CLIENT span per attempt, one `http.client.request.duration` point and a `traceparent` header.',
   ].join('\n');
   writeResults(
     'rest',
-    { requests: REQUESTS, warmup: WARMUP, rounds: ROUNDS, bodyBytes: Buffer.byteLength(BODY), runs: summary },
+    {
+      requests: REQUESTS,
+      warmup: WARMUP,
+      rounds: ROUNDS,
+      bodyBytes: Buffer.byteLength(BODY),
+      runs: summary,
+      telemetry,
+    },
     markdown,
   );
 }
