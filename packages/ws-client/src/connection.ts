@@ -61,7 +61,20 @@ export class Connection {
       this.#listen(on, off, 'close', (code: number, reason: unknown) =>
         handlers.onClose(code, String(reason ?? '')),
       );
-      this.#listen(on, off, 'error', (error: unknown) => handlers.onError(error));
+      let refused = false;
+      // A refused upgrade: without this listener `ws` reports only "Unexpected server response:
+      // 404", losing the headers (Retry-After). Report the response itself (status and headers, which
+      // classifyError reads as an HTTP answer), then abort the handshake; its own error is dropped.
+      this.#listen(on, off, 'unexpected-response', (_request: unknown, response: unknown) => {
+        refused = true;
+        const { statusCode, headers } = response as { statusCode?: number; headers?: object };
+        handlers.onError({ status: statusCode, headers: headers ?? {} });
+        (response as { resume?: () => void }).resume?.();
+        socket.terminate?.();
+      });
+      this.#listen(on, off, 'error', (error: unknown) => {
+        if (!refused) handlers.onError(error);
+      });
       this.#listen(on, off, 'pong', () => handlers.onPong());
     } else {
       this.#event('open', () => handlers.onOpen());

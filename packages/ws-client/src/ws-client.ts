@@ -636,11 +636,13 @@ export function createWsClient(options: WsClientOptions): WsClient {
 
   function handshakeFailure(cause: unknown, code: number, reason: string): CloseDecision {
     if (cause !== undefined) {
-      const error = classifyError(cause);
-      // A failed upgrade: an auth status re-authenticates once, a TLS failure fails, the rest is transient.
+      const error = classifyError(cause, { method: 'GET', path: new URL(o.url).pathname });
+      // A failed upgrade: an auth status re-authenticates once; a TLS failure or an HTTP answer
+      // that will not change (404 wrong path, 400, 405, 410) fails; the rest (5xx, 429) is transient.
       if (error.category === 'auth' || error.category === 'permission')
         return { error, action: 'reauthenticate_once' };
-      return { error, action: error.code === 'network.tls_failure' ? 'fail' : 'reconnect' };
+      const final = error.code === 'network.tls_failure' || (error.status !== undefined && !error.retryable);
+      return { error, action: final ? 'fail' : 'reconnect' };
     }
     return o.classifyClose(code, reason);
   }
@@ -702,7 +704,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
       }
       refresh = askStrategy(error, s.signed);
     }
-    const nextDelayMs = policy.nextDelayMs(action, stable);
+    // A 429/503 upgrade answer's Retry-After is a floor: coming back sooner is refused again.
+    const nextDelayMs = Math.max(policy.nextDelayMs(action, stable), error.retryAfterMs ?? 0);
     if (policy.failures === o.reconnect.degradedAfterFailures) {
       emitter.emit('degraded', { failures: policy.failures, error });
     }
