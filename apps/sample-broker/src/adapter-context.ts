@@ -69,13 +69,6 @@ export interface AdapterContext {
   readonly catchUpIntervalMs: number;
   /** Backoff of the adapter's own retry loops (snapshot fetches, catch-up). */
   readonly loopBackoff: LoopBackoff;
-  /**
-   * Idempotency keys of calls in flight whose failed attempts may have executed (outcome not
-   * `not_sent`/`rejected`), filled by the REST client's `onRetry` hook. The client reports only the
-   * last attempt's outcome, so a POST whose first attempt lost its response and whose retry got a
-   * 429 would otherwise look `rejected`.
-   */
-  readonly uncertainAttempts: Set<string>;
   /** Opens a stream connection (not yet connected) whose state changes become adapter events. */
   openStream(kind: StreamKind, options: { symbol?: string; authenticated: boolean }): WsClient;
 }

@@ -67,7 +67,6 @@ export function createSampleBroker(
   // The time route is public: measuring the clock must not depend on a signature made with it.
   const publicRest = createRestClient({ baseUrl: restBase, retry, timeouts, errorMapper, logger });
   const auth = createAuth(settings, { ...opts, logger }, publicRest);
-  const uncertainAttempts = new Set<string>();
   const rest = createRestClient({
     baseUrl: restBase,
     auth,
@@ -84,11 +83,8 @@ export function createSampleBroker(
       onRequest: () => {
         stats.requests++;
       },
-      onRetry: (event) => {
+      onRetry: () => {
         stats.retries++;
-        const { outcome } = event.error;
-        if (event.idempotencyKey !== undefined && outcome !== 'not_sent' && outcome !== 'rejected')
-          uncertainAttempts.add(event.idempotencyKey);
       },
       onRateLimit: (event) => {
         if (event.waitedMs > 0) {
@@ -124,7 +120,6 @@ export function createSampleBroker(
       initialDelayMs: settings.reconcileInitialDelayMs,
       maxDelayMs: settings.reconcileMaxDelayMs,
     },
-    uncertainAttempts,
     openStream,
   };
   const journal: IntentJournal | undefined =

@@ -298,12 +298,12 @@ export function createOrderPlacer(ctx: AdapterContext, options: OrderPlacerOptio
         ));
       } catch (error) {
         const kit = isKitError(error) ? error : new KitError('internal.unexpected', { cause: error });
-        // The error is the last attempt's; an earlier attempt may have created the order.
-        const earlierUncertain = ctx.uncertainAttempts.delete(intent.idempotencyKey);
+        // The client reports `unknown` when any attempt may have created the order, even if the
+        // last one was refused (details.earlierOutcome), so the outcome alone decides.
         const definite =
           kit.outcome === 'not_sent' ||
           (kit.outcome === 'rejected' && kit.code !== 'client.idempotency_key_in_use');
-        if (definite && !earlierUncertain) {
+        if (definite) {
           await settle(intent, kit.outcome, { code: kit.code });
           throw withOrderContext(kit, clientOrderId);
         }
@@ -319,7 +319,6 @@ export function createOrderPlacer(ctx: AdapterContext, options: OrderPlacerOptio
         }
         return await resolveUnknown(intent, kit, request.signal);
       }
-      ctx.uncertainAttempts.delete(intent.idempotencyKey);
       ctx.stats.ordersPlaced++;
       await settle(intent, 'created', { order: placed });
       return { order: placed, reconciled: false };
