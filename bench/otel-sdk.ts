@@ -35,11 +35,12 @@ export interface RegisteredSdk {
 }
 
 /**
- * Registers the SDK globally. Also runs one `context.with()`, as any instrumented application does
- * on its first request: on Node 20 that switches on AsyncLocalStorage's promise hooks for the whole
- * process, a cost every path measured afterwards pays (the baselines too).
+ * Registers the SDK globally. Unless `enterContext` is false, also runs one `context.with()`, as
+ * any instrumented application does on its first request: on Node 20 that switches on
+ * AsyncLocalStorage's promise hooks for the whole process, a cost every path measured afterwards
+ * pays (the baselines too).
  */
-export function registerOtelSdk(): RegisteredSdk {
+export function registerOtelSdk({ enterContext = true }: { enterContext?: boolean } = {}): RegisteredSdk {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardSpans)] });
   const meterProvider = new MeterProvider({
@@ -47,7 +48,7 @@ export function registerOtelSdk(): RegisteredSdk {
   });
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
-  context.with(context.active(), () => {});
+  if (enterContext) context.with(context.active(), () => {});
   return {
     tracerProvider,
     meterProvider,

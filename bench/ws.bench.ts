@@ -18,6 +18,7 @@ import { createWsClient, monotonicSequencer, type WsClient } from '@kit/ws-clien
 import * as v from 'valibot';
 import { WebSocket } from 'ws';
 import { percentile, table, writeResults } from './lib';
+import { type RegisteredSdk, registerOtelSdk } from './otel-sdk';
 import { CHANNEL, Quote, startServer, withTimeout } from './ws-quote-server';
 
 const MESSAGES = Number(process.env.WS_BENCH_MESSAGES ?? 300_000);
@@ -86,8 +87,16 @@ async function rawIteratorRun(url: string, count: number): Promise<Run> {
 
 type KitMode = 'callback' | 'iterator' | 'no-schema' | 'iterator-no-schema';
 
-async function kitRun(url: string, count: number, mode: KitMode): Promise<Run> {
-  const client = createWsClient({ url });
+/** Set while the telemetry-on rounds run: their clients report to the registered SDK. */
+let otel: RegisteredSdk | undefined;
+
+async function kitRun(url: string, count: number, mode: KitMode, telemetry = false): Promise<Run> {
+  const client = createWsClient({
+    url,
+    ...(telemetry && otel !== undefined
+      ? { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider }
+      : {}),
+  });
   let received = 0;
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => {
@@ -153,6 +162,14 @@ async function throughput(url: string) {
   const iterator: Run[] = [];
   const noSchema: Run[] = [];
   const iteratorNoSchema: Run[] = [];
+  const callbackOtel: Run[] = [];
+  const noSchemaOtel: Run[] = [];
+  // Telemetry on (the SDK registered, its providers passed to the client): per message the path
+  // only counts, the spans and metric points come from state changes and collection. No context is
+  // entered (the WebSocket client uses none), so the other paths run exactly as before.
+  otel = registerOtelSdk({ enterContext: false });
+  await kitRun(url, 20_000, 'callback', true);
+  await kitRun(url, 20_000, 'no-schema', true);
   for (let round = 0; round < ROUNDS; round++) {
     raw.push(await rawRun(url, MESSAGES));
     rawValidated.push(await rawRun(url, MESSAGES, true));
@@ -161,7 +178,11 @@ async function throughput(url: string) {
     iterator.push(await kitRun(url, MESSAGES, 'iterator'));
     noSchema.push(await kitRun(url, MESSAGES, 'no-schema'));
     iteratorNoSchema.push(await kitRun(url, MESSAGES, 'iterator-no-schema'));
+    callbackOtel.push(await kitRun(url, MESSAGES, 'callback', true));
+    noSchemaOtel.push(await kitRun(url, MESSAGES, 'no-schema', true));
   }
+  await otel.shutdown();
+  otel = undefined;
   const median = (runs: Run[]): Run => ({
     perSecond: percentile(
       runs.map((r) => r.perSecond),
@@ -180,7 +201,19 @@ async function throughput(url: string) {
     noSchema: median(noSchema),
     iteratorNoSchema: median(iteratorNoSchema),
     rawIterator: median(rawIterator),
-    samples: { raw, rawValidated, rawIterator, callback, iterator, noSchema, iteratorNoSchema },
+    callbackOtel: median(callbackOtel),
+    noSchemaOtel: median(noSchemaOtel),
+    samples: {
+      raw,
+      rawValidated,
+      rawIterator,
+      callback,
+      iterator,
+      noSchema,
+      iteratorNoSchema,
+      callbackOtel,
+      noSchemaOtel,
+    },
   };
 }
 
@@ -294,6 +327,12 @@ async function main(): Promise<void> {
     const capacityVsValidated = paired(s.callback, s.rawValidated, capacityOf);
     const capacityIteratorVsRawIterator = paired(s.iterator, s.rawIterator, capacityOf);
     const capacityIteratorNoSchemaVsRawIterator = paired(s.iteratorNoSchema, s.rawIterator, capacityOf);
+    const telemetry = {
+      noSchemaOnVsRaw: paired(s.noSchemaOtel, s.raw, capacityOf),
+      noSchemaOffVsRaw: capacityNoSchema,
+      schemaOnVsRawValidated: paired(s.callbackOtel, s.rawValidated, capacityOf),
+      schemaOffVsRawValidated: capacityVsValidated,
+    };
     const p = (xs: number[], q: number) => percentile(xs, q).toFixed(1);
     const data = {
       messages: MESSAGES,
@@ -321,6 +360,7 @@ async function main(): Promise<void> {
         defaults: { p50Ms: percentile(latency.defaults, 50), p95Ms: percentile(latency.defaults, 95) },
         withoutJitter: { p50Ms: percentile(latency.mechanics, 50), p95Ms: percentile(latency.mechanics, 95) },
       },
+      telemetry,
       heap,
       sink,
     };
@@ -339,12 +379,16 @@ async function main(): Promise<void> {
           row('kit subscribe, for await (+ bounded buffer)', s.iterator),
           row('kit subscribe, onMessage, no schema (parse + sequence + dispatch)', s.noSchema),
           row('kit subscribe, for await, no schema', s.iteratorNoSchema),
+          row('kit subscribe, onMessage, telemetry on (SDK registered)', s.callbackOtel),
+          row('kit subscribe, onMessage, no schema, telemetry on (SDK registered)', s.noSchemaOtel),
         ],
       ),
       '',
       'The server frames quotes itself and writes 64 KiB chunks, so the client is the limit and messages/s is each path\'s own rate. "client CPU µs/msg" is this process\'s CPU time (user + system) per message, the server process excluded; "capacity vs raw" compares its inverse. Ratios are the median of per-round ratios (each round runs every path back to back).',
       '',
       `Like for like: kit onMessage with schema vs raw + valibot ${capacityVsValidated.toFixed(2)}x; kit for await vs raw for await (events.on) ${capacityIteratorVsRawIterator.toFixed(2)}x with schema, ${capacityIteratorNoSchemaVsRawIterator.toFixed(2)}x without (capacity).`,
+      '',
+      `Telemetry (capacity): without a schema ${telemetry.noSchemaOffVsRaw.toFixed(2)}x of raw off, ${telemetry.noSchemaOnVsRaw.toFixed(2)}x on; with a schema ${telemetry.schemaOffVsRawValidated.toFixed(2)}x of raw + valibot off, ${telemetry.schemaOnVsRawValidated.toFixed(2)}x on. On means the OpenTelemetry SDK registered and its providers given to the client (session span, metrics read at collection); targets 0.92x both ways.`,
       '',
       `close -> live with ${SUBSCRIPTIONS} subscriptions (${latency.subscribeMessagesPerReconnect} subscribe messages), ${RECONNECTS} drops (1006) after a stable session:`,
       '',
