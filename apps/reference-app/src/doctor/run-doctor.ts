@@ -177,16 +177,19 @@ export async function runDoctor(options: RunDoctorOptions): Promise<DoctorReport
         signsTimestamps: target?.credentials.kind === 'hmac',
       }),
     );
-    await run('credentials', () => {
-      api = createDoctorApi({
+    // The stream checks need the auth strategy even when the signed REST call was skipped (a
+    // failed clock check skips it for HMAC keys), so the client is made on first use, not only there.
+    const apiFor = (): DoctorApi => {
+      api ??= createDoctorApi({
         target: target as ApiTarget,
         address: address as ResolvedAddress,
         ca,
         timeoutMs,
         logger,
       });
-      return checkCredentials(api, target as ApiTarget);
-    });
+      return api;
+    };
+    await run('credentials', () => checkCredentials(apiFor(), target as ApiTarget));
     await run('permissions', () => checkPermissions(api as DoctorApi, target as ApiTarget));
     await run('rate_limit', () => checkRateLimit(api as DoctorApi));
 
@@ -205,18 +208,7 @@ export async function runDoctor(options: RunDoctorOptions): Promise<DoctorReport
         const tls = await checkTls({ url: wsUrl, address: wsAddress, ca, timeoutMs, now: now() });
         if (tls.status === 'fail') return { ...tls, summary: `stream host: ${tls.summary}` };
       }
-      const auth = api?.auth;
-      if (auth === undefined) {
-        return {
-          status: 'fail',
-          summary: 'no credentials to log in with',
-          problem: problemOf(
-            'auth.missing_credentials',
-            'No credentials',
-            'Fix the credentials check first.',
-          ),
-        };
-      }
+      const auth = apiFor().auth;
       ws = await runWsChecks({
         wsUrl: wsUrl.toString(),
         address: wsAddress,
