@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, defineEndpoint, type RestClientOptions } from '../src/index';
-import { createOtelHarness, type OtelHarness } from './otel-harness';
+import { createOtelHarness, type OtelHarness, remember, undocumented } from './otel-harness';
 import { createLogCapture, FAST_RETRY, failure, TEST_SECRETS } from './support';
 
 const SPAN_KIND_INTERNAL = 0;
@@ -50,9 +50,12 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await server.close();
+  await remember(otel);
   await otel.shutdown();
 });
 afterAll(() => expect(capture.leaks()).toEqual([]));
+// Every metric, attribute and event the tests saw is in the docs' tables.
+afterAll(() => expect(undocumented()).toEqual([]));
 
 function client(extra: Partial<RestClientOptions> = {}) {
   return createRestClient({

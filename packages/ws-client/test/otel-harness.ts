@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // The real OpenTelemetry SDK, in memory: spans through a SimpleSpanProcessor into an
 // InMemorySpanExporter, metrics through a pull reader, and the AsyncHooks context manager
 // registered globally (as an application does). Providers are registered globally only when asked.
@@ -79,4 +80,27 @@ export function createOtelHarness(options: { global?: boolean } = {}): OtelHarne
       propagation.disable();
     },
   };
+}
+
+const seen = new Set<string>();
+
+/** Notes every metric name, attribute key and span event name the harness saw (for the docs check). */
+export async function remember(harness: OtelHarness): Promise<void> {
+  for (const span of harness.spans()) {
+    for (const key of Object.keys(span.attributes)) seen.add(key);
+    for (const event of span.events) {
+      seen.add(event.name);
+      for (const key of Object.keys(event.attributes ?? {})) seen.add(key);
+    }
+  }
+  for (const metric of await harness.metrics()) {
+    seen.add(metric.descriptor.name);
+    for (const point of metric.dataPoints) for (const key of Object.keys(point.attributes)) seen.add(key);
+  }
+}
+
+/** What {@link remember} saw that docs/observability.md does not name (as `code`). */
+export function undocumented(): string[] {
+  const docs = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
+  return [...seen].filter((name) => !docs.includes(`\`${name}\``)).sort();
 }

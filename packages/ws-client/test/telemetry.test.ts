@@ -6,10 +6,10 @@ import { Secret } from '@kit/logger';
 import { createManualClock, createWsFaultServer, type WsFaultServer } from '@kit/testing';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWsClient, monotonicSequencer, type WsClient, type WsClientOptions } from '../src/index';
 import { nextState, waitForState } from './helpers';
-import { createOtelHarness, type OtelHarness } from './otel-harness';
+import { createOtelHarness, type OtelHarness, remember, undocumented } from './otel-harness';
 
 const SPAN_KIND_CLIENT = 2;
 const STATUS_ERROR = 2;
@@ -27,8 +27,11 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
   await server.close();
+  await remember(otel);
   await otel.shutdown();
 });
+// Every metric, attribute and event the tests saw is in the docs' tables.
+afterAll(() => expect(undocumented()).toEqual([]));
 
 function client(extra: Partial<WsClientOptions> = {}): WsClient {
   const ws = createWsClient({
