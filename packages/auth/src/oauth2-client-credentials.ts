@@ -1,5 +1,5 @@
 import { isKitError, KitError } from '@kit/errors';
-import { type Logger, noopLogger, type Secret, type SecretInput } from '@kit/logger';
+import { isSecret, type Logger, noopLogger, type Secret, type SecretInput } from '@kit/logger';
 import { type AuthClock, raceAbort, systemClock, throwIfAborted } from './auth-clock';
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
@@ -42,8 +42,12 @@ export interface OAuth2TokenRetryOptions {
 export interface OAuth2ClientCredentialsOptions {
   /** The token endpoint (`https://`; plain http only for loopback hosts). */
   tokenUrl: string;
-  /** The OAuth client id. */
-  clientId: string;
+  /**
+   * The OAuth client id: a string, or a `Secret` (e.g. straight from @kit/config's `secret()`).
+   * A client id is an identifier, not a credential (RFC 6749 §2.2), so a string id is not
+   * registered for redaction; pass a `Secret` to have it masked in logs too.
+   */
+  clientId: SecretInput;
   /** The OAuth client secret. */
   clientSecret: SecretInput;
   /** Requested scope: a space-separated string or a list. @default undefined (the server's default scope) */
@@ -177,7 +181,8 @@ function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointCo
 } {
   const defaults = DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS;
   assertSecureTransport(options.tokenUrl);
-  if (!options.clientId) {
+  const clientId = isSecret(options.clientId) ? options.clientId.reveal() : options.clientId;
+  if (!clientId) {
     throw new KitError('auth.missing_credentials', { message: 'The `clientId` is missing' });
   }
   const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
@@ -188,10 +193,10 @@ function resolveConfig(options: OAuth2ClientCredentialsOptions): TokenEndpointCo
   const authMethod = options.authMethod ?? defaults.authMethod;
   return {
     tokenUrl: options.tokenUrl,
-    clientId: options.clientId,
+    clientId,
     clientSecret,
     basicAuthorization:
-      authMethod === 'client_secret_basic' ? basicAuthorization(options.clientId, clientSecret) : undefined,
+      authMethod === 'client_secret_basic' ? basicAuthorization(clientId, clientSecret) : undefined,
     scope: joinScope(options.scope),
     audience: options.audience,
     authMethod,
