@@ -41,23 +41,52 @@ export function readConfigMetadata(schema: unknown, depth = 0): ConfigMetadata {
   return merged;
 }
 
-/** What a failed kit check means: the catalogue code, what was expected and a hint. */
+/** What a failed {@link configCheck} means: shown in the config problem it reports. */
 export interface CheckMeaning {
-  code: ErrorCode;
+  /**
+   * The catalogue code of the problem.
+   * @default 'config.invalid'
+   */
+  code?: ErrorCode;
+  /** What was expected, in a few words (the problem's `expected`), e.g. `apiKey with apiSecret`. */
   expected: string;
+  /** How to fix it: name the settings or env vars involved. */
   hint: string;
 }
 
 // valibot copies a check's requirement function onto its issue, so the function identifies the check.
-const CHECK_MEANINGS = new WeakMap<(...args: never[]) => unknown, CheckMeaning>();
+const CHECK_MEANINGS = new WeakMap<(...args: never[]) => unknown, Required<CheckMeaning>>();
 
-/** A valibot `check` whose failures become a config problem with this code, expectation and hint. */
-export function configCheck<T>(requirement: (input: T) => boolean, meaning: CheckMeaning) {
-  CHECK_MEANINGS.set(requirement, meaning);
+/**
+ * A valibot `check` whose failure becomes a config problem with this code, expectation and hint,
+ * instead of valibot's generic message. Put it in a field's pipe, or in an object's pipe for a rule
+ * across fields (it runs once the object's own fields are valid, and reports the object's path).
+ * The requirement must be a function of its own: one function registered twice keeps the last meaning.
+ *
+ * @example
+ * ```ts
+ * const credentials = v.pipe(
+ *   v.object({ apiKey: v.optional(secret()), apiSecret: v.optional(secret()) }),
+ *   configCheck((c) => (c.apiKey === undefined) === (c.apiSecret === undefined), {
+ *     expected: 'apiKey and apiSecret together',
+ *     hint: 'Set KIT_AUTH_API_KEY and KIT_AUTH_API_SECRET, or neither.',
+ *   }),
+ * );
+ * ```
+ */
+export function configCheck<T>(
+  requirement: (input: T) => boolean,
+  meaning: CheckMeaning,
+): v.CheckAction<T, string> {
+  CHECK_MEANINGS.set(requirement, {
+    code: meaning.code ?? 'config.invalid',
+    expected: meaning.expected,
+    hint: meaning.hint,
+  });
   return v.check(requirement, meaning.expected);
 }
 
 /** The meaning registered for a valibot issue's requirement, if it came from {@link configCheck}. */
-export function checkMeaningOf(requirement: unknown): CheckMeaning | undefined {
+export function checkMeaningOf(requirement: unknown): Required<CheckMeaning> | undefined {
   return typeof requirement === 'function' ? CHECK_MEANINGS.get(requirement as () => unknown) : undefined;
 }

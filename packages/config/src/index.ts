@@ -1,5 +1,7 @@
 export type { ConfigProblem, ConfigSource } from './config-error';
 export { ConfigError, formatProblem, isConfigError } from './config-error';
+export type { CheckMeaning } from './config-metadata';
+export { configCheck } from './config-metadata';
 export type { FrozenConfig } from './deep-freeze';
 export type { ConfigDefinition } from './define-config';
 export { defineConfig } from './define-config';
