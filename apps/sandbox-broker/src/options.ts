@@ -1,4 +1,5 @@
 import { KitError } from '@kit/errors';
+import { isLoopbackHost } from '@kit/errors/internal';
 import {
   DEMO_CREDENTIALS,
   SANDBOX_SCOPES,
@@ -121,16 +122,6 @@ function invalidOption(name: string, expected: string, got: unknown, hint?: stri
     hint: hint ?? `Fix ${name}, or leave it out for the default.`,
     details: { option: name },
   });
-}
-
-/** Whether `host` is a loopback address or name. */
-function isLoopbackHost(host: string): boolean {
-  return (
-    host === 'localhost' ||
-    host === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
-    host === '::ffff:127.0.0.1'
-  );
 }
 
 function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {

@@ -1,3 +1,4 @@
+import { schemaIssueSegments } from '@kit/errors/internal';
 import type { BaseIssue, GenericSchema } from 'valibot';
 
 /** One difference between a response and its schema. */
@@ -65,9 +66,9 @@ export function findAddedFields(schema: GenericSchema, value: unknown): SchemaDr
   return out;
 }
 
-/** The dotted path of a valibot issue (`items.0.price`). */
+/** The dotted path of a valibot issue (`items.0.price`, `''` at the root), keys printed safely. */
 function issuePath(issue: BaseIssue<unknown>): string {
-  return (issue.path ?? []).map((item) => String((item as { key: unknown }).key)).join('.');
+  return schemaIssueSegments(issue).join('.');
 }
 
 function typeName(value: unknown): string {
