@@ -11,7 +11,7 @@ import type { SampleBrokerConfig, SampleBrokerOptions } from './types';
 /** The strategy for the configured credentials (the config check guarantees one complete pair). @internal */
 export function createAuth(
   config: SampleBrokerConfig,
-  options: Pick<SampleBrokerOptions, 'logger' | 'random'>,
+  options: Pick<SampleBrokerOptions, 'logger' | 'random' | 'tokenCache' | 'tokenCacheKey'>,
   publicRest: RestClient,
 ): AuthStrategy {
   const logger = options.logger ?? noopLogger;
@@ -22,6 +22,8 @@ export function createAuth(
       clientSecret: config.clientSecret,
       logger,
       random: options.random,
+      tokenCache: options.tokenCache,
+      tokenCacheKey: options.tokenCacheKey,
     });
   }
   // HMAC timestamps must sit inside the broker's window: follow the server's clock, and re-measure

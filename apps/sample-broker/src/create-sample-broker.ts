@@ -4,6 +4,7 @@
 import { classifyError, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { createRestClient } from '@kit/rest-client';
+import type { RateLimiter } from '@kit/retry';
 import type { WsClient } from '@kit/ws-client';
 import { type AdapterContext, createStats } from './adapter-context';
 import { AdapterEvents } from './adapter-events';
@@ -27,6 +28,20 @@ import type {
   SampleBrokerOptions,
 } from './types';
 import { validateInteger, validateSymbol } from './validate-arguments';
+
+/** The caller's shared limiter, checked: something without `acquire`/`observe` is a clear error, not a crash mid-call. */
+function checkedRateLimiter(limiter: SampleBrokerOptions['rateLimiter']): RateLimiter | undefined {
+  if (limiter === undefined) return undefined;
+  const shape = limiter as Partial<RateLimiter> | null;
+  if (typeof shape?.acquire !== 'function' || typeof shape.observe !== 'function') {
+    throw new KitError('client.invalid_argument', {
+      message: 'createSampleBroker(): rateLimiter must be a @kit/retry rate limiter',
+      hint: 'Pass createRateLimiter({ limits: [...] }) from @kit/retry (with a shared store to share it across processes), or leave rateLimiter out.',
+      details: { field: 'rateLimiter' },
+    });
+  }
+  return limiter;
+}
 
 /** Default page size of `listOrders`. */
 export const DEFAULT_LIST_PAGE_SIZE = 100;
@@ -76,9 +91,10 @@ export function createSampleBroker(
     logger,
     schemaMode: settings.schemaMode,
     rateLimit:
-      settings.rateLimit > 0
+      checkedRateLimiter(opts.rateLimiter) ??
+      (settings.rateLimit > 0
         ? { limits: [{ tokens: settings.rateLimit, intervalMs: settings.rateLimitWindowMs }] }
-        : false,
+        : false),
     hooks: {
       onRequest: () => {
         stats.requests++;

@@ -1,7 +1,9 @@
 // The adapter's public types (pinned in ADAPTER_API.md). Wire shapes are validated by the valibot
 // schemas in `endpoints.ts`; these are what callers see.
+import type { OAuth2TokenCache } from '@kit/auth';
 import type { KitError } from '@kit/errors';
 import type { Logger, Secret } from '@kit/logger';
+import type { RateLimiter } from '@kit/retry';
 import type { ReconnectOptions } from '@kit/ws-client';
 
 /** A side of an order. */
@@ -511,6 +513,26 @@ export interface SampleBrokerOptions {
    * @default 5_000
    */
   readonly wsPongTimeoutMs?: number;
+  /**
+   * The client-side limiter of the authenticated REST calls, in place of the one the config's
+   * `rateLimit` / `rateLimitWindowMs` build: pass one `@kit/retry` limiter to several adapters, or
+   * one on a shared store (`createRedisStore` from `@kit/retry/redis`) to several
+   * processes, so together they stay within the broker's budget for the key.
+   * @default a limiter of this adapter's own from the config (none when `rateLimit` is 0)
+   */
+  readonly rateLimiter?: RateLimiter;
+  /**
+   * Where OAuth2 tokens are shared (`createRedisTokenCache` from `@kit/auth/redis`, or any
+   * `OAuth2TokenCache`), so adapters and processes with the same client share one token instead of
+   * each asking the token endpoint. Used only with OAuth2 client credentials.
+   * @default undefined (each adapter keeps its own token)
+   */
+  readonly tokenCache?: OAuth2TokenCache;
+  /**
+   * The name the token is shared under in `tokenCache` (1-128 of `A-Z a-z 0-9 _ . : -`).
+   * @default a hash of the token URL and client id (never the secret), from @kit/auth
+   */
+  readonly tokenCacheKey?: string;
 }
 
 /**
