@@ -1,3 +1,5 @@
 import { defineKitBuild } from '@kit/build-config';
 
-export default defineKitBuild({ entry: { index: 'src/index.ts', redis: 'src/redis.ts' } });
+export default defineKitBuild({
+  entry: { index: 'src/index.ts', redis: 'src/redis.ts', internal: 'src/internal.ts' },
+});

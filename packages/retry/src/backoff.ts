@@ -1,4 +1,5 @@
 import { ExponentialBackoff, type GeneratorFn, type IBackoff } from 'cockatiel';
+import { type DecorrelatedJitterState, decorrelatedJitter } from './jitter';
 import { withoutUndefined } from './without-undefined';
 
 /** Options for {@link createBackoff}. */
@@ -18,26 +19,15 @@ export const DEFAULT_BACKOFF_OPTIONS: Required<BackoffOptions> = {
   random: Math.random,
 };
 
-type JitterState = readonly [attempt: number, previous: number] | undefined;
-
-// Constants of Polly's "DecorrelatedJitterV2", the formula cockatiel's decorrelatedJitterGenerator uses.
-const P_FACTOR = 4;
-const RP_SCALING_FACTOR = 1 / 1.4;
-
-/**
- * cockatiel's decorrelated-jitter generator with an injectable random source (cockatiel's own
- * calls `Math.random` directly, which makes tests depend on global state).
- */
-function decorrelatedJitter(random: () => number): GeneratorFn<JitterState> {
+/** cockatiel's generator over {@link decorrelatedJitter}, with the injected random source. */
+function decorrelatedGenerator(random: () => number): GeneratorFn<DecorrelatedJitterState> {
   return (state, options) => {
-    const [attempt, previous] = state ?? [0, 0];
-    const t = attempt + random();
-    const next = options.exponent ** t * Math.tanh(Math.sqrt(P_FACTOR * t));
-    const intrinsic = Number.isFinite(next) ? Math.max(0, next - previous) : Number.POSITIVE_INFINITY;
-    return [
-      Math.min(intrinsic * RP_SCALING_FACTOR * options.initialDelay, options.maxDelay),
-      [attempt + 1, next],
-    ];
+    const [delayMs, next] = decorrelatedJitter(
+      state,
+      { initialDelayMs: options.initialDelay, maxDelayMs: options.maxDelay, exponent: options.exponent },
+      random,
+    );
+    return [delayMs, next];
   };
 }
 
@@ -54,8 +44,8 @@ export interface Backoff {
  */
 export function createBackoff(options: BackoffOptions = {}): Backoff {
   const { initialDelayMs, maxDelayMs, random } = { ...DEFAULT_BACKOFF_OPTIONS, ...withoutUndefined(options) };
-  const factory = new ExponentialBackoff<JitterState>({
-    generator: decorrelatedJitter(random),
+  const factory = new ExponentialBackoff<DecorrelatedJitterState>({
+    generator: decorrelatedGenerator(random),
     initialDelay: initialDelayMs,
     maxDelay: maxDelayMs,
     exponent: 2,

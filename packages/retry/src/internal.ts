@@ -1,0 +1,7 @@
+// @kit/retry/internal: the timing and cancellation helpers kit's own packages share (auth's token
+// endpoint, ws-client's timers and reconnects). Not a public API: anything here may change in any
+// release.
+export { abortError, raceAbort, throwIfAborted } from './abort-error';
+export { startTimer } from './clock-timer';
+export type { DecorrelatedJitterState } from './jitter';
+export { decorrelatedJitter, equalJitterMs, exponentialCeilingMs, fullJitterMs } from './jitter';
