@@ -76,14 +76,18 @@ const READ_ERRORS = new Set([
   'timeout.attempt',
   'timeout.deadline',
 ]);
+// A 4xx whose body was truncated, malformed or an HTML page cannot be read for its venue code, so
+// it is classified by its status alone (422 -> client.unprocessable, 409 -> client.conflict):
+// honest, and still a rejection.
 const PLACE_ERRORS = new Set([
   ...READ_ERRORS,
   'server.execution_unknown',
   'network.connection_lost',
   'client.insufficient_funds',
   'client.unprocessable',
+  'client.conflict',
 ]);
-const CANCEL_ERRORS = new Set([...READ_ERRORS, 'client.order_already_filled']);
+const CANCEL_ERRORS = new Set([...READ_ERRORS, 'client.order_already_filled', 'client.conflict']);
 
 type Op =
   | 'getQuote'
