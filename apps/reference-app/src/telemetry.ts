@@ -21,7 +21,7 @@ import {
 export type OtelMode = 'console';
 
 /** The values `--otel` accepts. */
-export const OTEL_MODES: readonly OtelMode[] = ['console'];
+const OTEL_MODES: readonly OtelMode[] = ['console'];
 
 /** Options for {@link startTelemetry}. */
 export interface AppTelemetryOptions {
@@ -59,7 +59,7 @@ const SHOWN = [
 ];
 
 /** One span as one terminal line: name, kind, duration, the attributes that tell what happened, ids. */
-export function formatSpanLine(span: ReadableSpan): string {
+function formatSpanLine(span: ReadableSpan): string {
   const [seconds, nanos] = span.duration;
   const ms = seconds * 1_000 + nanos / 1e6;
   const shown = SHOWN.filter((key) => span.attributes[key] !== undefined).map(

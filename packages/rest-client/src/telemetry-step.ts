@@ -17,11 +17,11 @@ import type { PipelineRequest, PipelineResponse, PipelineStep } from './pipeline
 import type { RestTelemetry } from './telemetry';
 
 /** Name of the step that opens the logical call's INTERNAL span. */
-export const TELEMETRY_CALL_STEP = 'telemetryCall';
+const TELEMETRY_CALL_STEP = 'telemetryCall';
 /** Name of the step that closes each attempt's CLIENT span and records its duration. */
-export const TELEMETRY_ATTEMPT_STEP = 'telemetryAttempt';
+const TELEMETRY_ATTEMPT_STEP = 'telemetryAttempt';
 /** Name of the step that opens each attempt's CLIENT span and propagates its context. */
-export const TELEMETRY_EXCHANGE_STEP = 'telemetryExchange';
+const TELEMETRY_EXCHANGE_STEP = 'telemetryExchange';
 
 /** What the three steps share about one logical call. */
 interface CallState {
