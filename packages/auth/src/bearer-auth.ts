@@ -1,6 +1,6 @@
 import { isKitError, KitError } from '@kit/errors';
 import type { SecretInput } from '@kit/logger';
-import { raceAbort, throwIfAborted } from './auth-clock';
+import { raceAbort, throwIfAborted } from '@kit/retry/internal';
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
 import { copyRequest, withHeader } from './request-edit';

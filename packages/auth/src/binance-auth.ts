@@ -1,5 +1,6 @@
 import type { SecretInput } from '@kit/logger';
-import { type AuthClock, systemClock } from './auth-clock';
+import { systemClock } from '@kit/retry';
+import type { AuthClock } from './auth-clock';
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
 import { registerSignature } from './derived-secrets';

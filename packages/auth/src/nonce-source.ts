@@ -1,4 +1,5 @@
-import { type AuthClock, systemClock } from './auth-clock';
+import { systemClock } from '@kit/retry';
+import type { AuthClock } from './auth-clock';
 
 /** Returns a new nonce on every call, strictly greater than the previous one. */
 export type NonceSource = () => number;

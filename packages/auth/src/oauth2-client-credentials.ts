@@ -1,6 +1,8 @@
 import { isKitError, KitError } from '@kit/errors';
 import { isSecret, type Logger, noopLogger, type Secret, type SecretInput } from '@kit/logger';
-import { type AuthClock, raceAbort, systemClock, throwIfAborted } from './auth-clock';
+import { systemClock } from '@kit/retry';
+import { raceAbort, throwIfAborted } from '@kit/retry/internal';
+import type { AuthClock } from './auth-clock';
 import type { AuthRequest, AuthStrategy } from './auth-strategy';
 import { requireCredential } from './credential';
 import {

@@ -1,7 +1,7 @@
 import { isKitError, KitError } from '@kit/errors';
 import { type Logger, type Secret, toSecret } from '@kit/logger';
-import { type AuthClock, abortError } from './auth-clock';
-import { backoffDelayMs } from './backoff';
+import { abortError, equalJitterMs, exponentialCeilingMs } from '@kit/retry/internal';
+import type { AuthClock } from './auth-clock';
 import { registerCredential } from './derived-secrets';
 import { toBase64, utf8 } from './encoding';
 import { type OAuth2GrantType, parseOAuth2ErrorBody, tokenEndpointError } from './oauth2-token-error';
@@ -226,7 +226,13 @@ export async function requestToken(
         error.totalDelayMs = totalDelayMs;
         throw error;
       }
-      const delayMs = Math.max(backoffDelayMs(attempt, config.retry, config.random), hint ?? 0);
+      // Equal jitter: the token endpoint is retried a few times only, and never at once.
+      const ceilingMs = exponentialCeilingMs(
+        attempt - 1,
+        config.retry.initialDelayMs,
+        config.retry.maxDelayMs,
+      );
+      const delayMs = Math.max(equalJitterMs(ceilingMs, config.random), hint ?? 0);
       config.logger.warn('oauth2 token request failed, retrying', {
         attempt,
         delayMs,

@@ -1,7 +1,8 @@
 import { KitError } from '@kit/errors';
 import { type Logger, noopLogger, registerSecretValue, type SecretInput, toSecret } from '@kit/logger';
+import { systemClock } from '@kit/retry';
 import { Redis } from 'ioredis';
-import { type AuthClock, systemClock } from './auth-clock';
+import type { AuthClock } from './auth-clock';
 import { registerCredential } from './derived-secrets';
 import type {
   OAuth2TokenCache,

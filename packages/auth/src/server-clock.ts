@@ -1,6 +1,7 @@
 import { KitError } from '@kit/errors';
 import { type Logger, noopLogger } from '@kit/logger';
-import { type AuthClock, systemClock } from './auth-clock';
+import { systemClock } from '@kit/retry';
+import type { AuthClock } from './auth-clock';
 
 /** A clock corrected by the measured offset of the server's clock. */
 export interface ServerClock extends AuthClock {

@@ -39,11 +39,17 @@ describe('browser safety of the main entry', () => {
     }
   });
 
-  it('imports only @kit/errors and @kit/logger from outside the package', () => {
+  it('imports only @kit/errors, @kit/logger and @kit/retry (browser-safe entries) from outside the package', () => {
     const external = new Set<string>();
     for (const file of sources) {
       for (const match of code(file).matchAll(/from\s+['"]([^'".][^'"]*)['"]/g)) external.add(match[1]!);
     }
-    expect([...external].sort()).toEqual(['@kit/errors', '@kit/logger']);
+    expect([...external].sort()).toEqual([
+      '@kit/errors',
+      '@kit/errors/internal',
+      '@kit/logger',
+      '@kit/retry',
+      '@kit/retry/internal',
+    ]);
   });
 });
