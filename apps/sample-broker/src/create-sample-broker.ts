@@ -1,10 +1,11 @@
 // Assembles the adapter: credentials -> auth strategy, one REST client (endpoint table, error map,
 // retries, limiter), a stream-connection factory, the order placer and the streams. Everything the
 // adapter does is one of the small modules imported here; this file only wires them.
+import { setMaxListeners } from 'node:events';
 import { classifyError, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { createRestClient } from '@kit/rest-client';
-import type { RateLimiter } from '@kit/retry';
+import { combineSignals, type RateLimiter } from '@kit/retry';
 import type { WsClient } from '@kit/ws-client';
 import { type AdapterContext, createStats } from './adapter-context';
 import { AdapterEvents } from './adapter-events';
@@ -69,6 +70,10 @@ export function createSampleBroker(
   const stats = createStats();
   const events = new AdapterEvents(logger);
   const life = new AbortController();
+  // Every call in flight listens on the lifetime signal (one listener each, removed when the call
+  // ends, see combineSignals), so more than 10 concurrent calls is normal, not a leak: without
+  // this, Node prints MaxListenersExceededWarning to the user's stderr.
+  setMaxListeners(0, life.signal);
   const restBase = `${settings.baseUrl.replace(/\/+$/, '')}/v1`;
 
   const retry = {
@@ -211,14 +216,30 @@ export function createSampleBroker(
         where: 'listOrders',
         field: 'pageSize',
       });
-      const signal =
-        params?.signal === undefined ? life.signal : AbortSignal.any([params.signal, life.signal]);
       return {
         [Symbol.asyncIterator]: () => {
-          const inner = listAllOrders(ctx, status, pageSize, signal)[Symbol.asyncIterator]();
+          // combineSignals, not AbortSignal.any (which, on Node 20, leaves an entry on the lifetime
+          // signal for good); disposed when the iteration ends, however it ends.
+          const combined = combineSignals([params?.signal, life.signal]);
+          const inner = listAllOrders(ctx, status, pageSize, combined.signal)[Symbol.asyncIterator]();
           return {
-            next: () => surface(() => inner.next()),
-            return: () => inner.return(undefined),
+            next: async () => {
+              try {
+                const step = await surface(() => inner.next());
+                if (step.done === true) combined.dispose();
+                return step;
+              } catch (error) {
+                combined.dispose();
+                throw error;
+              }
+            },
+            return: async () => {
+              try {
+                return await inner.return(undefined);
+              } finally {
+                combined.dispose();
+              }
+            },
           };
         },
       };

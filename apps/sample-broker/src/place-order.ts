@@ -5,7 +5,7 @@
 // with backoff, within a budget; we never send the order again under a new id.
 import { randomUUID } from 'node:crypto';
 import { isKitError, KitError } from '@kit/errors';
-import { createBackoff, sleep } from '@kit/retry';
+import { combineSignals, createBackoff, sleep } from '@kit/retry';
 import type { AdapterContext, LoopBackoff } from './adapter-context';
 import { endpoints } from './endpoints';
 import type { IntentJournal, IntentOutcome, OrderIntent } from './intent-journal';
@@ -194,22 +194,44 @@ export function createOrderPlacer(ctx: AdapterContext, options: OrderPlacerOptio
     cause: KitError,
     signal: AbortSignal | undefined,
   ): Promise<PlaceOrderResult> => {
+    // combineSignals, not AbortSignal.any: on Node 20 every AbortSignal.any() leaves an entry on the
+    // adapter's lifetime signal that is never removed, once per lookup.
+    const stop = combineSignals([signal, ctx.lifetime]);
+    try {
+      return await lookUp(intent, cause, stop.signal);
+    } finally {
+      stop.dispose();
+    }
+  };
+
+  const lookUp = async (
+    intent: OrderIntent,
+    cause: KitError,
+    stopSignal: AbortSignal,
+  ): Promise<PlaceOrderResult> => {
     const startedAt = ctx.now();
     const deadline = startedAt + budgetMs;
     const delays = createBackoff({ ...backoff, random: ctx.random });
     let lookups = 0;
     let lastLookup: string = 'none';
-    const stopSignal = signal === undefined ? ctx.lifetime : AbortSignal.any([signal, ctx.lifetime]);
     while (!stopSignal.aborted) {
       const remaining = deadline - ctx.now();
       if (remaining <= 0) break;
       lookups++;
       try {
-        const order = await findOrderByClientId(
-          ctx,
-          intent.clientOrderId,
-          AbortSignal.any([stopSignal, AbortSignal.timeout(remaining)]),
+        const timeout = new AbortController();
+        const timer = setTimeout(
+          () => timeout.abort(new DOMException('The lookup ran out of budget', 'TimeoutError')),
+          remaining,
         );
+        const lookup = combineSignals([stopSignal, timeout.signal]);
+        let order: Order | undefined;
+        try {
+          order = await findOrderByClientId(ctx, intent.clientOrderId, lookup.signal);
+        } finally {
+          lookup.dispose();
+          clearTimeout(timer);
+        }
         if (order !== undefined) {
           if (!matchesIntent(order, intent.order)) {
             throw new KitError('client.duplicate_client_order_id', {
