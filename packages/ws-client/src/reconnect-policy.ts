@@ -1,4 +1,5 @@
 import type { WsCloseAction } from '@kit/errors';
+import { exponentialCeilingMs, fullJitterMs } from '@kit/retry/internal';
 import type { ReconnectOptions } from './options';
 
 /** Chooses reconnect delays: full jitter, a fast first retry after a stable session, close-code pauses. @internal */
@@ -31,8 +32,8 @@ export class ReconnectPolicy {
     if (stable) this.#failures = 0;
     const n = this.#failures;
     this.#failures++;
-    const jitter = (cap: number) => Math.floor(this.#random() * cap);
-    const exponential = Math.min(o.maxDelayMs, o.initialDelayMs * 2 ** Math.min(n, 30));
+    const jitter = (cap: number) => fullJitterMs(cap, this.#random);
+    const exponential = exponentialCeilingMs(n, o.initialDelayMs, o.maxDelayMs);
     switch (action) {
       case 'reconnect_after_pause':
         return o.restartMinDelayMs + jitter(o.restartMaxDelayMs - o.restartMinDelayMs);
