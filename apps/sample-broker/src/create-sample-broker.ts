@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { classifyError, isKitError, KitError } from '@kit/errors';
 import { noopLogger } from '@kit/logger';
 import { createRestClient } from '@kit/rest-client';
+import { createUndiciAdapter } from '@kit/rest-client/undici';
 import { combineSignals, type RateLimiter } from '@kit/retry';
 import type { WsClient } from '@kit/ws-client';
 import { type AdapterContext, createStats } from './adapter-context';
@@ -85,7 +86,10 @@ export function createSampleBroker(
   const timeouts = { attemptMs: settings.requestTimeoutMs, deadlineMs: settings.deadlineMs };
   const errorMapper = createSampleBrokerErrorMapper();
   // The time route is public: measuring the clock must not depend on a signature made with it.
-  const publicRest = createRestClient({ baseUrl: restBase, retry, timeouts, errorMapper, logger });
+  // One transport for both clients, owned by the adapter: axios's default adapter keeps keep-alive
+  // sockets in agents nothing can close, so close() would leave connections open.
+  const adapter = createUndiciAdapter();
+  const publicRest = createRestClient({ baseUrl: restBase, retry, timeouts, errorMapper, logger, adapter });
   const auth = createAuth(settings, { ...opts, logger }, publicRest);
   const rest = createRestClient({
     baseUrl: restBase,
@@ -94,6 +98,7 @@ export function createSampleBroker(
     timeouts,
     errorMapper,
     logger,
+    adapter,
     schemaMode: settings.schemaMode,
     rateLimit:
       checkedRateLimiter(opts.rateLimiter) ??
@@ -333,6 +338,7 @@ export function createSampleBroker(
       await Promise.allSettled([...sockets].map((ws) => ws.close()));
       sockets.clear();
       await journal?.close();
+      await adapter.close().catch(() => undefined);
       events.clear();
     },
   };
