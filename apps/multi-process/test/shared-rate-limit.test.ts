@@ -82,7 +82,10 @@ describe.skipIf(!REDIS_URL)(
       const lastStarts = Math.max(...reports.map((r) => Math.min(...r.calls.map((c) => c.start))));
       expect(lastStarts).toBeLessThan(firstEnds);
       expect(sum.ratePerSecond).toBeLessThanOrEqual(SANDBOX_LIMIT.limit);
-      expect(sum.ratePerSecond).toBeGreaterThanOrEqual(0.8 * KIT_RATE_PER_SECOND);
+      // A floor that proves the shared bucket is used, not starved: well above what one process alone
+      // would get (a third), and loose enough for a loaded 2-core machine (the rate itself is a
+      // benchmark figure, printed above: 83-99% of the configured rate in our runs).
+      expect(sum.ratePerSecond).toBeGreaterThanOrEqual(0.6 * KIT_RATE_PER_SECOND);
     }, 30_000);
 
     it('control: the same three processes with a limiter each (not shared) draw 429s from the sandbox', async () => {
