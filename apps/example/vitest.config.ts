@@ -1,3 +1,0 @@
-import { defineKitVitest } from '@kit/vitest-config';
-
-export default defineKitVitest();
