@@ -1,7 +1,7 @@
 import { MAX_CAUSE_DEPTH, make, type Resolved, title } from './classify-context';
 import { classifyHttpResponse } from './classify-http-response';
 import { fromAbortReason, fromSystemCode } from './classify-system-error';
-import type { HeadersLike } from './header-value';
+import type { HeadersLike } from './headers/header-value';
 import type { KitError } from './kit-error';
 import { readProp, readString, sanitizePath, sanitizeText } from './safe-text';
 

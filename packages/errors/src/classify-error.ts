@@ -3,7 +3,7 @@ import { MAX_CAUSE_DEPTH, make, type Resolved, title } from './classify-context'
 import { classifyHttpResponse } from './classify-http-response';
 import { fromAbortReason, fromSystemCode } from './classify-system-error';
 import { classifyWsClose } from './classify-ws-close';
-import type { HeadersLike } from './header-value';
+import type { HeadersLike } from './headers/header-value';
 import { isKitError, type KitError } from './kit-error';
 import { readProp, readString, sanitizePath, sanitizeText } from './safe-text';
 import { isValiError, summariseSchemaIssues } from './schema-issues';

@@ -1,10 +1,10 @@
 import { ERROR_CATALOGUE, type ErrorCode } from './catalogue';
 import { extractVendorError } from './extract-vendor-error';
-import type { HeadersLike } from './header-value';
-import { headerValue } from './header-value';
+import type { HeadersLike } from './headers/header-value';
+import { headerValue } from './headers/header-value';
+import { readRequestId } from './headers/request-id';
+import { parseExplicitRetryAfter, parseRetryAfter } from './headers/retry-after';
 import { type ErrorOutcome, KitError } from './kit-error';
-import { readRequestId } from './request-id';
-import { parseExplicitRetryAfter, parseRetryAfter } from './retry-after';
 import { readProp, sanitizePath, sanitizeText, withRequest } from './safe-text';
 
 /** A response from any HTTP client (fetch, undici, node:http, axios, a test double). */

@@ -14,18 +14,14 @@ export { classifyWsClose, findWsCloseRule, WS_CLOSE_CODE_DEFAULTS } from './clas
 export { COINBASE_ERROR_MAP } from './coinbase-error-map';
 export type { ExtractVendorErrorContext, VendorErrorInfo } from './extract-vendor-error';
 export { extractVendorError } from './extract-vendor-error';
-export type { HeadersLike } from './header-value';
-export { headerValue } from './header-value';
+export type { HeadersLike } from './headers/header-value';
+export { headerValue } from './headers/header-value';
+export { parseRateLimitReset } from './headers/rate-limit-fields';
+export { DEFAULT_REQUEST_ID_HEADERS, readRequestId } from './headers/request-id';
+export { MAX_RETRY_HINT_MS, parseExplicitRetryAfter, parseRetryAfter } from './headers/retry-after';
 export type { ErrorOutcome, KitErrorOptions } from './kit-error';
 export { isKitError, KitError, summariseCause } from './kit-error';
 export { KRAKEN_ERROR_MAP } from './kraken-error-map';
-export { DEFAULT_REQUEST_ID_HEADERS, readRequestId } from './request-id';
-export {
-  MAX_RETRY_HINT_MS,
-  parseExplicitRetryAfter,
-  parseRateLimitReset,
-  parseRetryAfter,
-} from './retry-after';
 export type { SchemaIssueSummary } from './schema-issues';
 export { isValiError, summariseSchemaIssues } from './schema-issues';
 export type {

@@ -1,10 +1,10 @@
 import { ERROR_CATALOGUE, type ErrorCode, isErrorCode } from './catalogue';
 import { classifyHttpResponse } from './classify-http-response';
 import { extractVendorError, type VendorErrorInfo } from './extract-vendor-error';
-import type { HeadersLike } from './header-value';
+import type { HeadersLike } from './headers/header-value';
+import { readRequestId } from './headers/request-id';
+import { parseRetryAfter } from './headers/retry-after';
 import { type ErrorOutcome, KitError } from './kit-error';
-import { readRequestId } from './request-id';
-import { parseRetryAfter } from './retry-after';
 import { sanitizePath, sanitizeText, withRequest } from './safe-text';
 
 /** Where a vendor error maps to: a catalogue code, optionally overriding retryability, outcome or hint. */

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_RETRY_HINT_MS,
-  parseExplicitRetryAfter,
-  parseRateLimitReset,
-  parseRetryAfter,
-} from './retry-after';
+import { parseRateLimitReset } from './rate-limit-fields';
+import { MAX_RETRY_HINT_MS, parseExplicitRetryAfter, parseRetryAfter } from './retry-after';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0); // 1767268800000
 
