@@ -31,6 +31,14 @@ const discardMetrics: PushMetricExporter = {
 export interface RegisteredSdk {
   tracerProvider: BasicTracerProvider;
   meterProvider: MeterProvider;
+  /**
+   * Unregisters the globals and disables the context manager (which switches AsyncLocalStorage's
+   * promise hooks off again), keeping the providers: clients created while it was registered
+   * keep reporting to them. For benchmarks that alternate with and without the SDK.
+   */
+  leave(): void;
+  /** Registers the same providers and context manager again (after {@link RegisteredSdk.leave}). */
+  enter(): void;
   shutdown(): Promise<void>;
 }
 
@@ -41,17 +49,27 @@ export interface RegisteredSdk {
  * pays (the baselines too).
  */
 export function registerOtelSdk({ enterContext = true }: { enterContext?: boolean } = {}): RegisteredSdk {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const manager = new AsyncLocalStorageContextManager();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardSpans)] });
   const meterProvider = new MeterProvider({
     readers: [new PeriodicExportingMetricReader({ exporter: discardMetrics, exportIntervalMillis: 60_000 })],
   });
-  trace.setGlobalTracerProvider(tracerProvider);
-  metrics.setGlobalMeterProvider(meterProvider);
-  if (enterContext) context.with(context.active(), () => {});
+  const enter = (): void => {
+    context.setGlobalContextManager(manager.enable());
+    trace.setGlobalTracerProvider(tracerProvider);
+    metrics.setGlobalMeterProvider(meterProvider);
+    if (enterContext) context.with(context.active(), () => {});
+  };
+  enter();
   return {
     tracerProvider,
     meterProvider,
+    enter,
+    leave() {
+      trace.disable();
+      metrics.disable();
+      context.disable();
+    },
     async shutdown() {
       await tracerProvider.shutdown();
       await meterProvider.shutdown();

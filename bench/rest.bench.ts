@@ -18,8 +18,8 @@ import { createUndiciAdapter } from '@kit/rest-client/undici';
 import { createRateLimiter } from '@kit/retry';
 import axios from 'axios';
 import { Agent, request as undiciRequest } from 'undici';
-import { drive, type RunResult, table, writeResults } from './lib';
-import { registerOtelSdk } from './otel-sdk';
+import { drive, percentile, type RunResult, table, writeResults } from './lib';
+import { type RegisteredSdk, registerOtelSdk } from './otel-sdk';
 
 const REQUESTS = Number(process.env.REST_BENCH_REQUESTS ?? 20_000);
 const WARMUP = Math.max(500, Math.floor(REQUESTS / 10));
@@ -152,20 +152,42 @@ async function measureOnce(contender: Contender, concurrency: number): Promise<M
  * Rounds are interleaved (every contender once, then again) and the best run of each contender is
  * kept, so a burst of load from other processes on the machine, or one unlucky GC pause, does not
  * decide a ratio. CPU time per request is reported too: it is far less sensitive to such noise.
+ * Within each round every plain contender runs without the SDK, then the SDK is registered and the
+ * instrumented contenders run, then it is taken down again, so load that drifts over the run lands
+ * on both sides; the per-round runs give the paired differences.
  */
-async function measureAll(all: readonly Contender[], concurrency: number): Promise<Measured[]> {
+async function measureWithSdk(
+  plain: readonly Contender[],
+  instrumented: readonly Contender[],
+  sdk: RegisteredSdk,
+  concurrency: number,
+): Promise<{ best: Measured[]; rounds: Array<Map<string, Measured>> }> {
   const best = new Map<string, Measured>();
+  const rounds: Array<Map<string, Measured>> = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const contender of all) {
-      const result = await measureOnce(contender, concurrency);
-      const previous = best.get(contender.name);
-      if (!previous || result.perSecond > previous.perSecond) best.set(contender.name, result);
-      console.error(
-        `round ${round + 1} c=${concurrency} ${contender.name}: ${Math.round(result.perSecond)} req/s, ${Math.round(result.cpuUsPerRequest)} cpu µs/req`,
-      );
+    const runs = new Map<string, Measured>();
+    for (const [group, registered] of [
+      [plain, false],
+      [instrumented, true],
+    ] as const) {
+      if (registered) sdk.enter();
+      try {
+        for (const contender of group) {
+          const result = await measureOnce(contender, concurrency);
+          runs.set(contender.name, result);
+          const previous = best.get(contender.name);
+          if (!previous || result.perSecond > previous.perSecond) best.set(contender.name, result);
+          console.error(
+            `round ${round + 1} c=${concurrency} ${contender.name}: ${Math.round(result.perSecond)} req/s, ${Math.round(result.cpuUsPerRequest)} cpu µs/req`,
+          );
+        }
+      } finally {
+        if (registered) sdk.leave();
+      }
     }
+    rounds.push(runs);
   }
-  return all.map((contender) => best.get(contender.name) as Measured);
+  return { best: [...plain, ...instrumented].map((c) => best.get(c.name) as Measured), rounds };
 }
 
 /** Names of the contenders measured with the OpenTelemetry SDK registered. */
@@ -199,24 +221,24 @@ async function main(): Promise<void> {
   const server = await startServer();
   const all = contenders(server.url);
   const results: Measured[] = [];
-  const sdkResults: Measured[] = [];
+  const paired = new Map<number, Array<Map<string, Measured>>>();
+  // Created while the SDK is registered: a client looks for providers once, when it is created.
+  const sdk = registerOtelSdk();
+  const instrumented = sdkContenders(server.url);
+  for (const contender of instrumented) await drive(contender.name, WARMUP, 8, contender.send);
+  sdk.leave();
   try {
     for (const contender of all) await drive(contender.name, WARMUP, 8, contender.send);
-    for (const concurrency of CONCURRENCIES) results.push(...(await measureAll(all, concurrency)));
-    for (const contender of all) await contender.close();
-    all.length = 0;
-    const sdk = registerOtelSdk();
-    const instrumented = sdkContenders(server.url);
-    all.push(...instrumented);
-    for (const contender of instrumented) await drive(contender.name, WARMUP, 8, contender.send);
-    for (const concurrency of CONCURRENCIES)
-      sdkResults.push(...(await measureAll(instrumented, concurrency)));
-    await sdk.shutdown();
+    for (const concurrency of CONCURRENCIES) {
+      const measured = await measureWithSdk(all, instrumented, sdk, concurrency);
+      results.push(...measured.best);
+      paired.set(concurrency, measured.rounds);
+    }
   } finally {
-    for (const contender of all) await contender.close();
+    for (const contender of [...all, ...instrumented]) await contender.close();
+    await sdk.shutdown();
     await server.close();
   }
-  results.push(...sdkResults);
 
   const rows: Array<Array<string | number>> = [];
   const summary: Array<Record<string, unknown>> = [];
@@ -247,22 +269,30 @@ async function main(): Promise<void> {
       });
     }
   }
+  // Differences taken within each round (so drifting load cancels), median over the rounds.
   const telemetry = CONCURRENCIES.map((concurrency) => {
-    const cpu = (name: string) =>
-      (results.find((r) => r.name === name && r.concurrency === concurrency) as Measured).cpuUsPerRequest;
-    const rate = (name: string) =>
-      (results.find((r) => r.name === name && r.concurrency === concurrency) as Measured).perSecond;
-    const offCost = cpu('kit full pipeline') - cpu('axios + kit undici adapter');
-    const onCost = cpu(SDK_KIT_ON) - cpu(SDK_AXIOS);
+    const rounds = paired.get(concurrency) ?? [];
+    const median = (of: (round: Map<string, Measured>) => number) =>
+      percentile(
+        rounds.map((round) => of(round)),
+        50,
+      );
+    const cpu = (round: Map<string, Measured>, name: string) => (round.get(name) as Measured).cpuUsPerRequest;
+    const rate = (round: Map<string, Measured>, name: string) => (round.get(name) as Measured).perSecond;
+    const offCost = (r: Map<string, Measured>) =>
+      cpu(r, 'kit full pipeline') - cpu(r, 'axios + kit undici adapter');
+    const onCost = (r: Map<string, Measured>) => cpu(r, SDK_KIT_ON) - cpu(r, SDK_AXIOS);
     return {
       concurrency,
-      offCpuUsVsAxiosAdapter: offCost,
-      offRatioVsAxiosAdapter: rate('kit full pipeline') / rate('axios + kit undici adapter'),
-      onCpuUsVsAxiosAdapter: onCost,
-      onCpuUsVsOff: onCost - offCost,
-      kitTelemetryCpuUs: cpu(SDK_KIT_ON) - cpu(SDK_KIT_OFF),
-      sdkProcessCpuUs: cpu(SDK_AXIOS) - cpu('axios + kit undici adapter'),
-      onRatioVsAxiosAdapter: rate(SDK_KIT_ON) / rate(SDK_AXIOS),
+      offCpuUsVsAxiosAdapter: median(offCost),
+      offRatioVsAxiosAdapter: median(
+        (r) => rate(r, 'kit full pipeline') / rate(r, 'axios + kit undici adapter'),
+      ),
+      onCpuUsVsAxiosAdapter: median(onCost),
+      onCpuUsVsOff: median(onCost) - median(offCost),
+      kitTelemetryCpuUs: median((r) => cpu(r, SDK_KIT_ON) - cpu(r, SDK_KIT_OFF)),
+      sdkProcessCpuUs: median((r) => cpu(r, SDK_AXIOS) - cpu(r, 'axios + kit undici adapter')),
+      onRatioVsAxiosAdapter: median((r) => rate(r, SDK_KIT_ON) / rate(r, SDK_AXIOS)),
     };
   });
   const kitRuns = summary.filter((s) => s.name === 'kit full pipeline');
@@ -299,7 +329,7 @@ async function main(): Promise<void> {
     '',
     '### Telemetry off and on',
     '',
-    "CPU µs per request added over axios + kit undici adapter measured in the same phase (without the SDK for telemetry off, with it registered for telemetry on), so the difference is kit's. Targets: off within 10 µs of axios + adapter (0.9x of its requests/s or better); on within another 15 µs.",
+    `CPU µs per request added over axios + kit undici adapter run in the same round and under the same conditions (without the SDK for telemetry off, with it registered for telemetry on), so the difference is kit's; each round runs both sides back to back, the figures are medians over the ${ROUNDS} rounds. Targets: off within 10 µs of axios + adapter (0.9x of its requests/s or better); on within another 15 µs.`,
     '',
     table(
       [
