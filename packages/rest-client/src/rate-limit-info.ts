@@ -1,10 +1,11 @@
-import { parseRateLimitHeaders, type RateLimitObservation } from '@kit/retry';
+import { isRateLimitHeaderName, parseRateLimitHeaders } from '@kit/errors/internal';
+import type { RateLimitObservation } from '@kit/retry';
 
 /** Rate-limit state announced by the server on a response. */
 export interface RateLimitInfo {
   /** The rate-limit headers as received (lower-case names): `x-ratelimit-*`, `ratelimit*`, `x-mbx-used-weight*`, `retry-after*`. */
   readonly headers: Readonly<Record<string, string>>;
-  /** What they say, parsed by @kit/retry's `parseRateLimitHeaders` (one entry per window/convention). */
+  /** What they say, parsed by `parseRateLimitHeaders` (one entry per window/convention). */
   readonly observations: readonly RateLimitObservation[];
   /**
    * The smallest `remaining` over all observations, when any was announced (with a legacy and an
@@ -16,8 +17,6 @@ export interface RateLimitInfo {
   /** Milliseconds until that window resets, when stated. */
   readonly resetMs: number | undefined;
 }
-
-const RATE_LIMIT_HEADER = /^(x-)?ratelimit|^x-rate-limit|^x-mbx-used-weight|^retry-after/;
 
 /** Parses on first read; a class (not closures) so an unread response costs one small object. */
 class LazyRateLimitInfo implements RateLimitInfo {
@@ -36,7 +35,7 @@ class LazyRateLimitInfo implements RateLimitInfo {
     if (this.#headers === undefined) {
       const found: Record<string, string> = {};
       for (const name in this.#source)
-        if (RATE_LIMIT_HEADER.test(name)) found[name] = this.#source[name] as string;
+        if (isRateLimitHeaderName(name)) found[name] = this.#source[name] as string;
       this.#headers = found;
     }
     return this.#headers;

@@ -1,3 +1,7 @@
+// Rate-limit header parsing lives with the other response-header readers in @kit/errors; exported
+// here too, where limiter users have always found it.
+export type { ParseRateLimitHeadersOptions, RateLimitObservation } from '@kit/errors/internal';
+export { parseRateLimitHeaders } from '@kit/errors/internal';
 export type { AdaptiveRateOptions } from './adaptive-rate';
 export { DEFAULT_ADAPTIVE_RATE_OPTIONS } from './adaptive-rate';
 export type { Backoff, BackoffOptions } from './backoff';
@@ -7,8 +11,6 @@ export type { CombinedSignal } from './combine-signals';
 export { combineSignals } from './combine-signals';
 export type { MemoryStore, MemoryStoreOptions } from './memory-store';
 export { createMemoryStore } from './memory-store';
-export type { ParseRateLimitHeadersOptions, RateLimitObservation } from './rate-limit-headers';
-export { parseRateLimitHeaders } from './rate-limit-headers';
 export type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
 export type { RateLimiter } from './rate-limiter';
 export { createRateLimiter } from './rate-limiter';

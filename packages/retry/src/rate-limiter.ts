@@ -1,4 +1,11 @@
 import { isKitError, KitError, parseExplicitRetryAfter, parseRateLimitReset } from '@kit/errors';
+import {
+  exhaustedResetMs,
+  isRateLimitHeaderName,
+  listHeaderNames,
+  parseRateLimitHeaders,
+  type RateLimitObservation,
+} from '@kit/errors/internal';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
 import {
@@ -8,9 +15,7 @@ import {
   measuredRate,
   REFUND_DELAY,
 } from './adaptive-rate';
-import { listHeaderNames } from './header-names';
 import { createMemoryStore, type MemoryStore } from './memory-store';
-import { exhaustedResetMs, parseRateLimitHeaders, type RateLimitObservation } from './rate-limit-headers';
 import type { RateLimitWindow, TakeResult } from './rate-limit-store';
 import {
   type AcquireOptions,
@@ -191,13 +196,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const mayLimit = (headers: RateLimitResponse['headers']): boolean => {
     const names = listHeaderNames(headers);
     if (names === undefined) return true;
-    return names.some(
-      (name) =>
-        name.startsWith('x-ratelimit') ||
-        name.startsWith('ratelimit') ||
-        name.startsWith('retry-after') ||
-        usedWeightNames.includes(name),
-    );
+    return names.some((name) => isRateLimitHeaderName(name) || usedWeightNames.includes(name));
   };
 
   const queue: Waiter[] = [];
