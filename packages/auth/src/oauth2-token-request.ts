@@ -1,4 +1,4 @@
-import { isKitError, KitError } from '@kit/errors';
+import { isKitError, KitError, parseExplicitRetryAfter } from '@kit/errors';
 import { type Logger, type Secret, toSecret } from '@kit/logger';
 import { abortError, equalJitterMs, exponentialCeilingMs } from '@kit/retry/internal';
 import type { AuthClock } from './auth-clock';
@@ -50,14 +50,6 @@ export function basicAuthorization(clientId: string, clientSecret: Secret): Secr
   const credentials = toBase64(utf8(`${form(clientId)}:${form(clientSecret.reveal())}`));
   registerCredential(credentials);
   return toSecret(`Basic ${credentials}`);
-}
-
-function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
 function buildBody(
@@ -159,7 +151,7 @@ async function attemptToken(
   try {
     let status: number;
     let text: string;
-    let retryAfter: string | null;
+    let retryAfterMs: number | undefined;
     try {
       const response = await config.fetch(config.tokenUrl, {
         method: 'POST',
@@ -168,7 +160,8 @@ async function attemptToken(
         signal: controller.signal,
       });
       status = response.status;
-      retryAfter = response.headers.get('retry-after');
+      // @kit/errors' reader: Retry-After (seconds or HTTP-date) and retry-after-ms, bounded.
+      retryAfterMs = parseExplicitRetryAfter(response.headers, config.clock.now());
       text = await response.text();
     } catch (cause) {
       if (signal?.aborted) throw abortError(signal);
@@ -183,13 +176,7 @@ async function attemptToken(
       });
     }
     if (status >= 200 && status < 300) return { ...readTokenResponse(text, status, path), requestedAt };
-    throw tokenEndpointError(
-      status,
-      parseOAuth2ErrorBody(text),
-      grant,
-      path,
-      retryAfterMs(retryAfter, config.clock.now()),
-    );
+    throw tokenEndpointError(status, parseOAuth2ErrorBody(text), grant, path, retryAfterMs);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     controller.abort();
