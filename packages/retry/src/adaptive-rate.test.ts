@@ -1,56 +1,17 @@
 import { isKitError } from '@kit/errors';
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
 import { AdaptiveGate, AdaptiveRate, AdaptiveRates, GateRefusal } from './adaptive-rate';
-import type { Clock } from './clock';
 
-/** A clock that only moves when told to; sleeps resolve (in order) as time passes them. */
-function manualClock(start = 1_000_000) {
-  let now = start;
-  const timers: Array<{ at: number; fire: () => void }> = [];
-  const clock: Clock = {
-    now: () => now,
-    sleep(ms, signal) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = {
-          at: now + Math.max(0, ms),
-          fire: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        function onAbort(): void {
-          timers.splice(timers.indexOf(timer), 1);
-          reject(signal?.reason);
-        }
-        signal?.addEventListener('abort', onAbort, { once: true });
-        timers.push(timer);
-      });
-    },
-  };
-  const settle = async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  };
+/** @kit/testing's manual clock, with the time as a property (these tests read it a lot). */
+function manualClock(startMs = 1_000_000) {
+  const clock = createManualClock({ startMs });
   return {
     clock,
     get now() {
-      return now;
+      return clock.now();
     },
-    /** Moves time forward by `ms`, firing every timer due on the way, in order. */
-    async advance(ms: number) {
-      const end = now + ms;
-      // Bounded: each turn fires one timer due before `end`.
-      for (let i = 0; i < 10_000; i++) {
-        await settle();
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers[0];
-        if (next === undefined || next.at > end) break;
-        timers.shift();
-        now = Math.max(now, next.at);
-        next.fire();
-      }
-      now = end;
-      await settle();
-    },
+    advance: (ms: number) => clock.advance(ms),
   };
 }
 

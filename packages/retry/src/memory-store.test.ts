@@ -1,16 +1,11 @@
+import { createManualClock } from '@kit/testing';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from './clock';
 import { createMemoryStore } from './memory-store';
 
-function manualClock(start = 0): Clock & { advance(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: () => Promise.resolve(),
-    advance(ms) {
-      now += ms;
-    },
-  };
+/** @kit/testing's manual clock, stepped synchronously: the store never sleeps, it only reads the time. */
+function manualClock(startMs = 0) {
+  const clock = createManualClock({ startMs });
+  return Object.assign(clock, { step: (ms: number) => clock.set(clock.now() + ms) });
 }
 
 describe('createMemoryStore', () => {
@@ -24,7 +19,7 @@ describe('createMemoryStore', () => {
     const store = createMemoryStore({ clock });
     expect(store.take('k', windows, [10])).toEqual({ granted: 1, retryInMs: 0 });
     expect(store.take('k', windows, [1])).toEqual({ granted: 0, retryInMs: 100 });
-    clock.advance(500);
+    clock.step(500);
     expect(store.take('k', windows, [5])).toEqual({ granted: 1, retryInMs: 0 });
     // The minute window now holds ~0.125 tokens: 1 token needs 0.875 * 4000 ms.
     expect(store.take('k', windows, [1])).toEqual({ granted: 0, retryInMs: 3500 });
@@ -50,7 +45,7 @@ describe('createMemoryStore', () => {
     store.block('k', 2000);
     store.block('k', 500);
     expect(store.take('k', windows, [1])).toEqual({ granted: 0, retryInMs: 2000 });
-    clock.advance(2000);
+    clock.step(2000);
     expect(store.take('k', windows, [1]).granted).toBe(1);
   });
 
@@ -68,10 +63,10 @@ describe('createMemoryStore', () => {
     expect(store.tryTake('k', windows, 3)).toBe(false);
     // The refused 3 took nothing: 2 tokens are left in the second window's view too.
     expect(store.take('k', windows, [2])).toEqual({ granted: 1, retryInMs: 0 });
-    clock.advance(1000);
+    clock.step(1000);
     store.block('k', 500);
     expect(store.tryTake('k', windows, 1)).toBe(false);
-    clock.advance(500);
+    clock.step(500);
     expect(store.tryTake('k', windows, 1)).toBe(true);
   });
 });
@@ -84,13 +79,13 @@ describe('createMemoryStore: after a pause', () => {
     const store = createMemoryStore({ clock });
     expect(store.take('k', windows, [1]).granted).toBe(1);
     store.block('k', 500);
-    clock.advance(5_000);
+    clock.step(5_000);
     // Ten tokens' worth of time has passed since the pause, but the bucket restarted from one.
     expect(store.take('k', windows, [1, 1, 1, 1, 1, 1]).granted).toBe(6);
     store.block('k', 500);
-    clock.advance(500);
+    clock.step(500);
     expect(store.take('k', windows, [1, 1])).toEqual({ granted: 1, retryInMs: 100 });
-    clock.advance(100);
+    clock.step(100);
     expect(store.take('k', windows, [1]).granted).toBe(1);
   });
 
@@ -99,7 +94,7 @@ describe('createMemoryStore: after a pause', () => {
     const store = createMemoryStore({ clock });
     store.block('fresh', 1_000);
     store.block('fresh', 100);
-    clock.advance(1_000);
+    clock.step(1_000);
     expect(store.take('fresh', windows, [1, 1])).toEqual({ granted: 1, retryInMs: 100 });
   });
 });

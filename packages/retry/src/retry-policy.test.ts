@@ -1,4 +1,5 @@
 import { isKitError, KitError, parseRetryAfter } from '@kit/errors';
+import { createManualClock } from '@kit/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { createRetryBudget } from './retry-budget';
@@ -375,28 +376,8 @@ describe('createRetryPolicy', () => {
   });
 
   it('an injected clock drives the attempt timeout and the deadline (no real or fake timer used)', async () => {
-    let now = 0;
-    const sleepers: Array<{ at: number; resolve: () => void }> = [];
-    const clock = {
-      now: () => now,
-      sleep: (ms: number, signal?: AbortSignal) =>
-        new Promise<void>((resolve, reject) => {
-          const sleeper = { at: now + ms, resolve };
-          sleepers.push(sleeper);
-          signal?.addEventListener('abort', () => {
-            sleepers.splice(sleepers.indexOf(sleeper), 1);
-            reject(signal.reason);
-          });
-        }),
-    };
-    const advance = async (ms: number) => {
-      now += ms;
-      for (const sleeper of sleepers.filter((s) => s.at <= now)) {
-        sleepers.splice(sleepers.indexOf(sleeper), 1);
-        sleeper.resolve();
-      }
-      for (let i = 0; i < 10; i++) await Promise.resolve();
-    };
+    const clock = createManualClock({ startMs: 0 });
+    const advance = (ms: number) => clock.advance(ms);
     const policy = createRetryPolicy({ clock, attemptTimeoutMs: 300, deadlineMs: 500, random: () => 0 });
     const signals: AbortSignal[] = [];
     const pending = policy
@@ -421,7 +402,7 @@ describe('createRetryPolicy', () => {
     expect(error.attempts).toBe(2);
     expect(error.outcome).toBe('unknown');
     expect(signals[1]?.reason).toBe(error);
-    expect(sleepers).toHaveLength(0);
+    expect(clock.pending).toEqual([]);
   });
 
   it('gives one signal per attempt, aborted with the timeout reason even when first read after it fired', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createManualClock, DEFAULT_MANUAL_CLOCK_OPTIONS } from './manual-clock';
 
 describe('createManualClock', () => {
@@ -88,5 +88,23 @@ describe('createManualClock', () => {
   it('takes undefined options as the defaults', () => {
     const clock = createManualClock({ startMs: undefined, abortError: undefined });
     expect(clock.now()).toBe(DEFAULT_MANUAL_CLOCK_OPTIONS.startMs);
+  });
+});
+
+describe('createManualClock under fake timers', () => {
+  it('advances without a real or fake timer to wait on', async () => {
+    const clock = createManualClock({ startMs: 0 });
+    vi.useFakeTimers();
+    try {
+      let woke = false;
+      void clock.sleep(10).then(() => {
+        woke = true;
+      });
+      await clock.advance(10);
+      expect(woke).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

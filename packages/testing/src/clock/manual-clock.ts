@@ -58,6 +58,10 @@ interface PendingSleep {
   readonly fire: () => void;
 }
 
+// The real setImmediate, taken when the module loads: a test may install fake timers (which fake
+// setImmediate too), and the manual clock must not wait on a timer nobody advances.
+const realSetImmediate: (callback: () => void) => unknown = globalThis.setImmediate.bind(globalThis);
+
 /** The most sleeps one `advance()` fires: a loop that keeps rescheduling at 0 ms must still end. */
 const MAX_FIRINGS_PER_ADVANCE = 100_000;
 
@@ -88,7 +92,7 @@ export function createManualClock(options: ManualClockOptions = {}): ManualClock
   const timers = new Map<number, PendingSleep>();
   const sleeps: number[] = [];
   const waiters: Array<{ match: (ms: number) => boolean; resolve: (ms: number) => void }> = [];
-  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  const turn = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
 
   return {
     now: () => now,
