@@ -1,7 +1,7 @@
 import { KitError } from '@kit/errors';
+import { withoutUndefined } from '@kit/errors/internal';
 import { abortError } from './abort-error';
 import type { Clock } from './clock';
-import { withoutUndefined } from './without-undefined';
 
 /**
  * Options of the retry policy's adaptive send rate (`RetryPolicyOptions.adaptiveRate`): a rate per

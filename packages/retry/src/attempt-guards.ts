@@ -1,4 +1,5 @@
 import { isKitError, KitError } from '@kit/errors';
+import { withoutUndefined } from '@kit/errors/internal';
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -14,7 +15,6 @@ import {
   DEFAULT_BULKHEAD_OPTIONS,
   DEFAULT_CIRCUIT_BREAKER_OPTIONS,
 } from './retry-policy-options';
-import { withoutUndefined } from './without-undefined';
 
 /**
  * Runs one attempt through the opt-in cockatiel guards. Takes the holder of the signal, not the

@@ -1,6 +1,6 @@
+import { withoutUndefined } from '@kit/errors/internal';
 import { ExponentialBackoff, type GeneratorFn, type IBackoff } from 'cockatiel';
 import { type DecorrelatedJitterState, decorrelatedJitter } from './jitter';
-import { withoutUndefined } from './without-undefined';
 
 /** Options for {@link createBackoff}. */
 export interface BackoffOptions {

@@ -5,6 +5,7 @@ import {
   listHeaderNames,
   parseRateLimitHeaders,
   type RateLimitObservation,
+  withoutUndefined,
 } from '@kit/errors/internal';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
@@ -25,7 +26,6 @@ import {
   type RateLimitResponse,
 } from './rate-limiter-options';
 import { systemClock } from './system-clock';
-import { withoutUndefined } from './without-undefined';
 
 /** A client-side rate limiter: weighted FIFO acquisitions over several windows, adapting to the server. */
 export interface RateLimiter {

@@ -1,4 +1,5 @@
 import { KitError } from '@kit/errors';
+import { withoutUndefined } from '@kit/errors/internal';
 import { type Logger, noopLogger, type SecretInput, toSecret } from '@kit/logger';
 import { Redis } from 'ioredis';
 import type { Clock } from './clock';
@@ -6,7 +7,6 @@ import { createMemoryStore } from './memory-store';
 import type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
 import { BLOCK_SCRIPT, CLAMP_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 import { systemClock } from './system-clock';
-import { withoutUndefined } from './without-undefined';
 
 /** Options for {@link createRedisStore}. Give `client` or `url`. */
 export interface RedisStoreOptions {

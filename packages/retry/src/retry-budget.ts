@@ -1,4 +1,4 @@
-import { withoutUndefined } from './without-undefined';
+import { withoutUndefined } from '@kit/errors/internal';
 
 /** Options for {@link createRetryBudget}. AWS SDK "standard" retry-quota numbers by default. */
 export interface RetryBudgetOptions {

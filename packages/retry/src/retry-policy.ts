@@ -1,4 +1,5 @@
 import { classifyError, type ErrorOutcome, isKitError, KitError } from '@kit/errors';
+import { withoutUndefined } from '@kit/errors/internal';
 import { noopLogger } from '@kit/logger';
 import { abortError } from './abort-error';
 import { AdaptiveRates, GateRefusal, isThrottle } from './adaptive-rate';
@@ -17,7 +18,6 @@ import {
 } from './retry-policy-options';
 import { AttemptAbort, runAttempt } from './run-attempt';
 import { systemClock } from './system-clock';
-import { withoutUndefined } from './without-undefined';
 
 /** A configured retry policy. Create one per client (or per host) and reuse it for every call. */
 export interface RetryPolicy {
