@@ -84,7 +84,7 @@ export const DEFAULT_BULKHEAD_OPTIONS: Required<BulkheadOptions> = {
   maxQueued: 100,
 };
 
-/** Options for {@link createRetryPolicy}. The defaults are DESIGN §4's. */
+/** Options for {@link createRetryPolicy}; every default is in {@link DEFAULT_RETRY_POLICY_OPTIONS}. */
 export interface RetryPolicyOptions {
   /**
    * Attempts that may fail, the first included. A throttled attempt (the server answered 429 or
@@ -152,7 +152,7 @@ export interface ExecuteOptions {
   paced?: boolean;
 }
 
-/** The numeric defaults of {@link RetryPolicyOptions} (DESIGN §4), applied in `createRetryPolicy` only. */
+/** The numeric defaults of {@link RetryPolicyOptions}, applied in `createRetryPolicy` only. */
 export const DEFAULT_RETRY_POLICY_OPTIONS = {
   maxAttempts: 3,
   initialDelayMs: 500,

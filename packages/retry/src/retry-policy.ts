@@ -108,7 +108,7 @@ function defaultShouldRetry(error: KitError): boolean {
 }
 
 /**
- * Creates a retry policy with DESIGN §4's defaults: 3 attempts, decorrelated-jitter backoff from
+ * Creates a retry policy with kit's defaults: 3 attempts, decorrelated-jitter backoff from
  * 500 ms capped at 10 s, a 60 s deadline that wins over the attempt count, an attempt timeout of
  * min(30 s, time left), Retry-After honoured up to 60 s, and a retry budget per key.
  *

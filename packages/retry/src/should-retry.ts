@@ -2,7 +2,7 @@ import type { KitError } from '@kit/errors';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
-/** Statuses that are never retried, whatever the error says (DESIGN §4). */
+/** Statuses that are never retried, whatever the error says (retrying cannot change the answer). */
 const NEVER_RETRIED_STATUS = new Set([501, 505]);
 /** The only 4xx statuses that may be retried. */
 const RETRYABLE_4XX = new Set([408, 429]);
@@ -24,7 +24,7 @@ export function isIdempotentMethod(method: string | undefined): boolean {
 }
 
 /**
- * The one retry rule shared by @kit/rest-client and @kit/ws-client (DESIGN §4): the error must be
+ * The one retry rule shared by @kit/rest-client and @kit/ws-client: the error must be
  * retryable, and repeating must be safe: an idempotent method, an idempotency key, a request that
  * never left (`outcome: 'not_sent'`), or a 429 (the server refused it, so nothing happened).
  * Never 501/505 or another 4xx unless the server's own hint (`x-should-retry: true`) says to;
