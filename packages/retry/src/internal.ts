@@ -3,5 +3,5 @@
 // release.
 export { abortError, raceAbort, throwIfAborted } from './abort-error';
 export { startTimer } from './clock-timer';
-export type { DecorrelatedJitterState } from './jitter';
-export { decorrelatedJitter, equalJitterMs, exponentialCeilingMs, fullJitterMs } from './jitter';
+// The decorrelated formula is in jitter.ts too, but only this package's backoff uses it.
+export { equalJitterMs, exponentialCeilingMs, fullJitterMs } from './jitter';
