@@ -1,5 +1,6 @@
 import { assertSecureTransport } from '@kit/auth';
 import { classifyError, isKitError, KitError } from '@kit/errors';
+import { withoutUndefined } from '@kit/errors/internal';
 import { type Logger, noopLogger } from '@kit/logger';
 import { createRateLimiter, createRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from '@kit/retry';
 import axios from 'axios';
@@ -180,7 +181,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
 
   const logger = options.logger ?? noopLogger;
   const hooks = options.hooks ?? {};
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  // An option written as `undefined` (e.g. `connectMs: config.connectMs`, unset) means the default.
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...withoutUndefined(options.timeouts) };
   const defaultHeaders: Record<string, string> = { accept: 'application/json' };
   mergeHeaders(defaultHeaders, options.headers ?? DEFAULT_REST_CLIENT_OPTIONS.headers);
   const idempotency =

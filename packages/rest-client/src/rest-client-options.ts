@@ -16,7 +16,7 @@ export interface RestClientTimeouts {
   deadlineMs?: number;
 }
 
-/** Defaults of {@link RestClientTimeouts} (DESIGN §4). */
+/** Defaults of {@link RestClientTimeouts}: 10 s to connect, 30 s per attempt, 60 s overall. */
 export const DEFAULT_TIMEOUTS = {
   connectMs: 10_000,
   attemptMs: 30_000,
@@ -144,7 +144,7 @@ export interface RestClientOptions {
   baseUrl: string;
   /** Authenticates every attempt afresh. @default no authentication */
   auth?: AuthStrategy;
-  /** Retry policy options (@kit/retry), or `false` for a single attempt. @default DESIGN §4's policy */
+  /** Retry policy options (@kit/retry), or `false` for a single attempt. @default 3 attempts, decorrelated jitter from 500 ms capped at 10 s, a 60 s deadline */
   retry?: RetryPolicyOptions | false;
   /**
    * A rate limiter (share one between clients to share a limit), options for @kit/retry's

@@ -9,6 +9,7 @@ import {
   summariseSchemaIssues,
   type WsCloseAction,
 } from '@kit/errors';
+import { withoutUndefined } from '@kit/errors/internal';
 import { noopLogger } from '@kit/logger';
 import { createRateLimiter, type RateLimiter } from '@kit/retry';
 import { safeParse } from 'valibot';
@@ -992,7 +993,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
       const consumer = new Consumer<T>(
         channel,
         subscribeOptions,
-        { ...o.buffer, ...subscribeOptions.buffer },
+        { ...o.buffer, ...withoutUndefined(subscribeOptions.buffer) },
         {
           onPressure,
           onDone: onConsumerDone,

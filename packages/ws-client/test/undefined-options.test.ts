@@ -131,10 +131,9 @@ describe('subscribe, send and request with options undefined', () => {
     expect(seqs).toEqual([1, 2, 3]);
   });
 
-  // Known bug, left to the ws-client.ts split: subscribe() merges `{ ...o.buffer, ...options.buffer }`,
-  // so undefined fields replace the client's (size NaN, policy undefined: an unbounded buffer that
-  // never conflates or blocks). `it.fails` asserts the bug is still there; make it `it` with the fix.
-  it.fails('a consumer whose buffer fields are undefined gets the client buffer (here size 1, latest)', async () => {
+  // subscribe() merged `{ ...o.buffer, ...options.buffer }`, so undefined fields replaced the client's
+  // (size NaN, policy undefined: an unbounded buffer that never conflated or blocked).
+  it('a consumer whose buffer fields are undefined gets the client buffer (here size 1, latest)', async () => {
     server = await createWsFaultServer({
       // After the subscribe ack has gone out (the next turn), five quotes at once.
       onSubscribe: (connection, channel) =>
