@@ -85,3 +85,33 @@ describe('kit start against the embedded sandbox (real process)', () => {
     expect(code).toBe(64);
   });
 });
+
+describe('kit start with OpenTelemetry', () => {
+  it('--otel console prints the REST and WebSocket spans as they end; --metrics-port names its Prometheus endpoint (scraped in telemetry.test.ts)', async () => {
+    const { code, stdout, stderr } = await runKit([
+      'start',
+      '--profile',
+      'none',
+      '--seed',
+      '7',
+      '--duration',
+      '4s',
+      '--otel',
+      'console',
+      '--metrics-port',
+      '0',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/metrics for Prometheus at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    // A logical call (INTERNAL) over its attempts (CLIENT), and the stream's session span.
+    expect(stderr).toMatch(/otel span GET \S* INTERNAL .*kit\.rest\.attempts=1/);
+    expect(stderr).toMatch(/otel span GET \S* CLIENT .*http\.response\.status_code=200 .*parent=/);
+    expect(stderr).toMatch(/otel span kit\.ws\.session CLIENT/);
+  });
+
+  it('a bad --metrics-port is a usage error with a hint (exit 64)', async () => {
+    const { code, stderr } = await runKit(['start', '--metrics-port', 'nope', '--duration', '2s']);
+    expect(code).toBe(64);
+    expect(stderr).toContain('metrics port');
+  });
+});

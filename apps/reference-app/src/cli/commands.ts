@@ -99,6 +99,20 @@ export const START_COMMAND: CommandSpec = {
       configKey: 'adminToken',
       description: "With --target: the sandbox's admin token, to script faults and read its ledger",
     },
+    {
+      name: 'metrics-port',
+      type: 'string',
+      valueName: 'PORT',
+      description:
+        'Serve OpenTelemetry metrics for Prometheus on http://127.0.0.1:PORT/metrics (0: any free port)',
+    },
+    {
+      name: 'otel',
+      type: 'string',
+      valueName: 'MODE',
+      description:
+        'console: print every OpenTelemetry span (REST calls and attempts, WebSocket sessions) as it ends',
+    },
     ...COMMON_OPTIONS,
   ],
   sections: [

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isConfigError } from '@kit/config';
+import { isKitError } from '@kit/errors';
 import type { LogLevel } from '@kit/logger';
 import { createSampleBroker, type SampleBroker, sampleBrokerConfig } from '@kit/sample-broker';
 import type { SandboxBroker } from '@kit/sandbox-broker';
@@ -20,6 +21,7 @@ import { createLiveDisplay, type LiveDisplay } from '../io/display';
 import { formatMs } from '../io/table';
 import { stylesFor } from '../io/terminal';
 import { demoOAuthCredentials, startEmbeddedSandbox } from '../sandbox/embedded-sandbox';
+import { type AppTelemetry, type OtelMode, startTelemetry } from '../telemetry';
 import { createGroundTruth } from './ground-truth';
 import { runSession } from './run-session';
 import { embeddedAdmin, httpAdmin, noAdmin, type SessionAdmin } from './session-admin';
@@ -76,7 +78,21 @@ export async function startCommand(context: CommandContext): Promise<number> {
 
   let sandbox: SandboxBroker | undefined;
   let broker: SampleBroker | undefined;
+  let telemetry: AppTelemetry | undefined;
   try {
+    // Before the adapter exists: the clients look for OpenTelemetry providers once, at creation.
+    const metricsPort = values['metrics-port'];
+    try {
+      telemetry = await startTelemetry({
+        metricsPort: typeof metricsPort === 'string' ? Number(metricsPort) : undefined,
+        otel: typeof values.otel === 'string' ? (values.otel as OtelMode) : undefined,
+        write: (line) => (display ? display.log(line) : terminal.err(`${line}\n`)),
+      });
+    } catch (error) {
+      if (!isKitError(error) || error.code !== 'config.invalid') throw error;
+      terminal.err(`kit start: ${error.message}\n  hint: ${error.hint}\n`);
+      return EXIT_USAGE;
+    }
     let target: ApiTarget;
     let admin: SessionAdmin;
     const credentials = configuredCredentials(config) ?? demoOAuthCredentials();
@@ -108,6 +124,8 @@ export async function startCommand(context: CommandContext): Promise<number> {
 
     const where =
       target.kind === 'embedded' ? `embedded sandbox ${target.baseUrl}` : `target ${target.baseUrl}`;
+    if (!json && telemetry?.metricsUrl)
+      terminal.out(styles.dim(`  metrics for Prometheus at ${telemetry.metricsUrl}\n`));
     if (!json) {
       terminal.out(
         `${styles.bold('kit start')}  ${where}  profile ${styles.bold(config.profile)}  seed ${styles.bold(String(seed))}  ${formatMs(config.duration)}\n`,
@@ -158,5 +176,6 @@ export async function startCommand(context: CommandContext): Promise<number> {
     display?.stop();
     await broker?.close();
     await sandbox?.close();
+    await telemetry?.shutdown();
   }
 }
