@@ -67,7 +67,7 @@ export async function drive(
  * What the figures were measured on: the CPU, the cores, and the load average when the results were
  * written (the machine is shared, so the load says how much the other work may have weighed).
  */
-export function machine(): { cpu: string; cores: number; memoryGb: number; loadAverage: number[] } {
+function machine(): { cpu: string; cores: number; memoryGb: number; loadAverage: number[] } {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown',

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 /** The channel the quote server streams on. */
 export const CHANNEL = 'quotes:BTC-USD';
 /** Every wait in the WebSocket benchmarks gives up after this long, in milliseconds. */
-export const TIMEOUT_MS = 120_000;
+const TIMEOUT_MS = 120_000;
 
 // The server: a bare `ws` server in a child process. `{ op: 'subscribe', channels }` is acknowledged
 // per channel (kit's reference protocol); `{ op: 'go', count, channel }` streams `count` quotes.
@@ -16,7 +16,7 @@ export const TIMEOUT_MS = 120_000;
 // socket in 64 KiB chunks, so the server costs well under a microsecond a message and the client is
 // what limits the rate: every client path then reads the same full chunks and is measured at its
 // own capacity (a server that is the bottleneck hands a slower client bigger chunks, which flatters it).
-export const SERVER_SOURCE = `
+const SERVER_SOURCE = `
 const { WebSocketServer } = require(process.env.KIT_WS_PATH);
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
 wss.on('listening', () => process.stdout.write(JSON.stringify({ port: wss.address().port }) + '\\n'));
