@@ -285,7 +285,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
           attempt: request.attempt,
         });
     } else {
-      logger.warn('rest: giving up', {
+      const fields = {
         method: kit.method,
         path: kit.path,
         status: kit.status,
@@ -294,7 +294,15 @@ export function createRestClient(options: RestClientOptions): RestClient {
         requestId: kit.requestId,
         durationMs: clockNow() - request.startedAtMs,
         totalDelayMs: kit.totalDelayMs,
-      });
+      };
+      // A 404 or 409 on the first attempt is the server's final answer to a question the caller
+      // asked (a lookup that finds nothing, a cancel of a cancelled order), not a failure to warn
+      // about: callers handle those every day, and a warning per lookup buries the real ones.
+      if (request.attempt === 1 && (kit.category === 'not_found' || kit.category === 'conflict')) {
+        logger.info('rest: answered with an error', fields);
+      } else {
+        logger.warn('rest: giving up', fields);
+      }
     }
     callHook(logger, 'onError', hooks.onError, {
       method: request.method,

@@ -26,6 +26,29 @@ afterEach(() => server.close());
 afterAll(() => expect(capture.leaks()).toEqual([]));
 
 describe('observability', () => {
+  it('a 404 or 409 on the first attempt is logged at info, not as a warning; a 400 still warns', async () => {
+    const client = createRestClient({
+      baseUrl: `${server.url}/v1`,
+      logger: capture.logger,
+      retry: FAST_RETRY,
+      auth: apiKeyAuth({ key: TEST_SECRETS.apiKey, in: 'query', name: 'apiKey' }),
+    });
+    const answered = () => capture.records.filter((r) => r.msg === 'rest: answered with an error');
+    const warnings = () => capture.records.filter((r) => r.level === 'warn');
+    for (const status of [404, 409]) {
+      server.setFaults([{ fault: { type: 'status', status, json: { error: 'final answer' } } }]);
+      await expect(client.get('/account')).rejects.toMatchObject({ status });
+    }
+    expect(answered().map((r) => [r.level, r.fields?.status])).toEqual([
+      ['info', 404],
+      ['info', 409],
+    ]);
+    expect(warnings()).toEqual([]);
+    server.setFaults([{ fault: { type: 'status', status: 400, json: { error: 'bad request' } } }]);
+    await expect(client.get('/account')).rejects.toMatchObject({ status: 400 });
+    expect(warnings().map((r) => r.msg)).toEqual(['rest: giving up']);
+  });
+
   it('logs a debug line per attempt, info on retry and warn on give-up, with no secret anywhere', async () => {
     server.setFaults([{ fault: { type: 'status', status: 503 } }]);
     const client = createRestClient({
