@@ -30,6 +30,7 @@ const result = spawnSync(
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 const missing = [];
+const failures = [];
 for (const dir of dirs) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   if (!manifest.scripts?.test) continue;
@@ -42,14 +43,18 @@ for (const dir of dirs) {
   total.passed += summary.passed;
   total.failed += summary.failed;
   total.skipped += summary.skipped;
+  for (const failure of summary.failures ?? []) failures.push(`${manifest.name}: ${failure}`);
 }
 if (missing.length > 0) {
   console.error(`no test summary from: ${missing.join(', ')} (their test run did not finish)`);
   total.failed += missing.length;
 }
+// Repeated here because the failing package's own output is thousands of lines up a CI log.
+if (failures.length > 0) console.error(`failed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 const ok = result.status === 0 && total.failed === 0;
 const line = `tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
 // .ci/run prints this again as the very last line, after the packaging and docs checks.
-writeFileSync(join(root, 'node_modules', '.kit-test-summary'), `${line}\n`);
+const failedList = failures.length > 0 ? `failed tests:\n${failures.map((f) => `  ${f}`).join('\n')}\n` : '';
+writeFileSync(join(root, 'node_modules', '.kit-test-summary'), `${failedList}${line}\n`);
 console.log(line);
 process.exit(ok ? 0 : 1);
