@@ -1,8 +1,8 @@
 import { DEMO_CREDENTIALS, type SandboxBroker, startSandboxBroker } from '@kit/sandbox-broker';
+import { findNginx, type NginxProxy as NginxProcess, startNginx } from '@kit/vitest-config/nginx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printFigures, REDIS_SKIP_REASON, REDIS_URL, uniqueKey } from './support/env';
 import { totals } from './support/figures';
-import { findNginx, type NginxProcess, startNginx } from './support/nginx';
 import { startWorkerPool, type WorkerPool } from './support/processes';
 import type { WorkerConfig, WorkerReport } from './support/worker-protocol';
 

@@ -6,14 +6,19 @@ import { apiKeyAuth, bearerAuth, binanceAuth } from '@kit/auth';
 import { Secret } from '@kit/logger';
 import { createRetryBudget } from '@kit/retry';
 import { createFaultServer, type FaultServer } from '@kit/testing';
+import {
+  createOtelHarness,
+  type Histogram,
+  type OtelHarness,
+  remember,
+  undocumented,
+} from '@kit/vitest-config/otel';
 import { trace } from '@opentelemetry/api';
-import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { AlwaysOffSampler, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, defineEndpoint, type RestClientOptions } from '../src/index';
-import { createOtelHarness, type OtelHarness, remember, undocumented } from './otel-harness';
 import { createLogCapture, FAST_RETRY, failure, TEST_SECRETS } from './support';
 
 const SPAN_KIND_INTERNAL = 0;

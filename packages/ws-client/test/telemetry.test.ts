@@ -4,12 +4,17 @@
 // streams, consumer buffers and the outbound queue.
 import { Secret } from '@kit/logger';
 import { createManualClock, createWsFaultServer, type WsFaultServer } from '@kit/testing';
-import type { Histogram } from '@opentelemetry/sdk-metrics';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  createOtelHarness,
+  type Histogram,
+  type OtelHarness,
+  type ReadableSpan,
+  remember,
+  undocumented,
+} from '@kit/vitest-config/otel';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWsClient, monotonicSequencer, type WsClient, type WsClientOptions } from '../src/index';
 import { nextState, waitForState } from './helpers';
-import { createOtelHarness, type OtelHarness, remember, undocumented } from './otel-harness';
 
 const SPAN_KIND_CLIENT = 2;
 const STATUS_ERROR = 2;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createConnection } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { freePort } from './ports';
+import { freePort } from '@kit/vitest-config/ports';
 
 /**
  * A redis-server of the test's own on a loopback port (no persistence), so a test can crash it

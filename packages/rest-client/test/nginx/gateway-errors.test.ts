@@ -1,10 +1,11 @@
 import { inspect } from 'node:util';
 import type { KitError } from '@kit/errors';
 import { createFaultServer, createSeededRandom, type FaultServer } from '@kit/testing';
+import { type NginxProxy, requireNginx, startNginx } from '@kit/vitest-config/nginx';
+import { freePort } from '@kit/vitest-config/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../../src/index';
 import { createLogCapture, failure } from '../support';
-import { freePort, type NginxProxy, requireNginx, startNginx } from './nginx-proxy';
 
 // nginx's own error answers: its HTML 502 page when the upstream refuses connections, and its 504
 // when the upstream does not answer within `proxy_read_timeout` (1 s here), once as nginx's stock

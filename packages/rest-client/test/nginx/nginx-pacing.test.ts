@@ -1,8 +1,9 @@
 import { createSeededRandom } from '@kit/testing';
+import { type NginxProxy, requireNginx, startNginx } from '@kit/vitest-config/nginx';
+import { freePort } from '@kit/vitest-config/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClient, type RestClientOptions } from '../../src/index';
 import { createLogCapture } from '../support';
-import { freePort, type NginxProxy, requireNginx, startNginx } from './nginx-proxy';
 
 // Issue 8, items 4 and 5: a strict proxy (nginx `limit_req` at 20 r/s with no burst, answering 429
 // with no Retry-After and no rate-limit header) against kit's limiter and against kit's defaults.

@@ -1,9 +1,9 @@
 import { createRateLimiter } from '@kit/retry';
 import { createFaultServer, createSeededRandom, type FaultServer } from '@kit/testing';
+import { type NginxProxy, requireNginx, startNginx } from '@kit/vitest-config/nginx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../../src/index';
 import { createLogCapture, failure } from '../support';
-import { type NginxProxy, requireNginx, startNginx } from './nginx-proxy';
 
 // nginx in front of a fault server, enforcing `limit_req` the way an API gateway does. Each
 // scenario has its own zone so that one scenario's traffic never uses up another's allowance.

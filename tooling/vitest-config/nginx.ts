@@ -9,28 +9,32 @@ import {
   watch,
   writeFileSync,
 } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { it } from 'vitest';
+import { freePort } from './ports';
 
 /**
- * A real nginx process for the tests in this folder, started as a child (`daemon off`) on a
- * loopback port, with its pid file, logs and every temp path in its own temporary directory (it
- * runs as root without touching /var). `.ci/nginx.sh` installs nginx; without it the tests skip,
- * except under `CI`, where they fail.
+ * A real nginx process for tests (@kit/rest-client's proxy tests, the multi-process rate-limit
+ * test), started as a child (`daemon off`) on a loopback port, with its pid file, logs and every
+ * temp path in its own temporary directory (it runs as root without touching /var).
+ * `.ci/nginx.sh` installs nginx; without it the tests skip, except under `CI`, where they fail.
  */
 export interface NginxProxy {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
   /** The port nginx listens on. */
   readonly port: number;
-  /** The access log so far, one entry per request nginx answered. */
-  accessLog(): AccessLogEntry[];
+  /**
+   * The whole access log, once it has at least `count` entries (default 0: what is there now).
+   * Rejects after 2 s with fewer; see {@link NginxProxy.accessLogFor}.
+   */
+  accessLog(count?: number): Promise<AccessLogEntry[]>;
   /**
    * The entries whose URI starts with `prefix`, once there are at least `count` of them: nginx
    * writes a line after sending the response, so the client can see an answer before its line is
-   * there. Waits on file changes, for at most 2 s.
+   * there. Waits on file changes, for at most 2 s, then rejects saying how many it saw.
    */
   accessLogFor(prefix: string, count: number): Promise<AccessLogEntry[]>;
   /** The error log so far (for failure messages). */
@@ -64,7 +68,7 @@ export interface StartNginxOptions {
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin', '/sbin'];
 
 /** The nginx binary: on PATH, or where Debian and source builds put it; undefined when absent. */
-function findNginx(): string | undefined {
+export function findNginx(): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SEARCH_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, 'nginx');
@@ -76,19 +80,6 @@ function findNginx(): string | undefined {
     }
   }
   return undefined;
-}
-
-/** A port that was free a moment ago (bind port 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -127,7 +118,7 @@ function waitForLog(path: string, prefix: string, count: number): Promise<Access
       finish();
       reject(
         new Error(
-          `nginx logged ${read().length} of ${count} requests under ${prefix} within ${LOG_WAIT_MS} ms`,
+          `nginx logged ${read().length} of ${count} requests under "${prefix}" within ${LOG_WAIT_MS} ms`,
         ),
       );
     }, LOG_WAIT_MS);
@@ -226,7 +217,7 @@ async function startOnce(options: StartNginxOptions): Promise<NginxProxy | { ret
       return {
         url: `http://127.0.0.1:${port}`,
         port,
-        accessLog: () => parseAccessLog(readOr(join(dir, 'access.log'), '')),
+        accessLog: (count = 0) => waitForLog(join(dir, 'access.log'), '', count),
         accessLogFor: (prefix, count) => waitForLog(join(dir, 'access.log'), prefix, count),
         errorLog,
         async stop() {
@@ -272,7 +263,7 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxProxy
 }
 
 const NGINX_MISSING_REASON =
-  'nginx is not installed: run .ci/nginx.sh as root (Debian package) to run the nginx proxy tests';
+  'nginx is not installed: run .ci/nginx.sh as root (Debian package) to run the nginx tests';
 
 /**
  * The nginx binary, or undefined after registering a test that says why the file's tests do not

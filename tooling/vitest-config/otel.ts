@@ -1,7 +1,8 @@
+// The real OpenTelemetry SDK, in memory, for the clients' telemetry tests: spans through a
+// SimpleSpanProcessor into an InMemorySpanExporter, metrics through a pull reader, and the
+// AsyncHooks context manager registered globally (as an application does). Providers are registered
+// globally only when asked. Imported from the tests' sources (vitest transforms it), never built.
 import { readFileSync } from 'node:fs';
-// The real OpenTelemetry SDK, in memory: spans through a SimpleSpanProcessor into an
-// InMemorySpanExporter, metrics through a pull reader, and the AsyncHooks context manager
-// registered globally (as an application does). Providers are registered globally only when asked.
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -18,12 +19,16 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 
+// The SDK types the harness hands out, so a test reads them without a dependency of its own.
+export type { Histogram, ReadableSpan };
+
 /** A reader that collects only when the test asks. */
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
 }
 
+/** The in-memory SDK of one test file (see {@link createOtelHarness}). */
 export interface OtelHarness {
   tracerProvider: BasicTracerProvider;
   meterProvider: MeterProvider;
@@ -38,6 +43,10 @@ export interface OtelHarness {
   shutdown(): Promise<void>;
 }
 
+/**
+ * A tracer provider and a meter provider on the real SDK, exported to memory. With `global: true`
+ * they are also registered as the global providers, as an application would.
+ */
 export function createOtelHarness(options: { global?: boolean } = {}): OtelHarness {
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -101,6 +110,6 @@ export async function remember(harness: OtelHarness): Promise<void> {
 
 /** What {@link remember} saw that docs/observability.md does not name (as `code`). */
 export function undocumented(): string[] {
-  const docs = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
+  const docs = readFileSync(new URL('../../docs/observability.md', import.meta.url), 'utf8');
   return [...seen].filter((name) => !docs.includes(`\`${name}\``)).sort();
 }
