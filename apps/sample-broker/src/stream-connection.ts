@@ -37,6 +37,9 @@ export function createStreamFactory(deps: StreamFactoryDeps): AdapterContext['op
       reconnect: options.wsReconnect,
       pingIntervalMs: options.wsPingIntervalMs,
       pongTimeoutMs: options.wsPongTimeoutMs,
+      handshakeTimeoutMs: options.wsHandshakeTimeoutMs,
+      authTimeoutMs: options.wsAuthTimeoutMs,
+      subscribeTimeoutMs: options.wsSubscribeTimeoutMs,
     });
     sockets.add(ws);
     let wasLive = false;

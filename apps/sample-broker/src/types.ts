@@ -514,6 +514,24 @@ export interface SampleBrokerOptions {
    */
   readonly wsPongTimeoutMs?: number;
   /**
+   * How long a stream's WebSocket opening handshake may take before the attempt is abandoned
+   * (`timeout.handshake`) and the stream reconnects, milliseconds.
+   * @default 10_000
+   */
+  readonly wsHandshakeTimeoutMs?: number;
+  /**
+   * How long the order stream waits for the broker to acknowledge its login before it reconnects
+   * (`timeout.auth_ack`), milliseconds.
+   * @default 5_000
+   */
+  readonly wsAuthTimeoutMs?: number;
+  /**
+   * How long a stream waits for the broker to acknowledge a subscription before it resubscribes
+   * on a new connection (`timeout.subscribe_ack`), milliseconds.
+   * @default 5_000
+   */
+  readonly wsSubscribeTimeoutMs?: number;
+  /**
    * The client-side limiter of the authenticated REST calls, in place of the one the config's
    * `rateLimit` / `rateLimitWindowMs` build: pass one `@kit/retry` limiter to several adapters, or
    * one on a shared store (`createRedisStore` from `@kit/retry/redis`) to several
