@@ -30,8 +30,10 @@ describe('streams', () => {
     const following = (await iterator.next()).value as Quote;
     stop.abort();
     expect((await iterator.next()).done).toBe(true);
-    // The quote read after the pause is at most a tick or two old, not the one after `first`.
-    expect(afterPause.time - first.time).toBeGreaterThanOrEqual(250);
+    // The quote read after the pause is one of the newest, not the one after `first` (a backlog would
+    // give first + one 10 ms tick). Not "first + 300 ms": on a loaded machine the broker's quote
+    // timer itself runs late, so the newest quote can be younger than the pause (239 ms seen).
+    expect(afterPause.time - first.time).toBeGreaterThanOrEqual(100);
     expect(following.time).toBeGreaterThanOrEqual(afterPause.time);
   });
 
