@@ -69,4 +69,64 @@ describe('the intent journal', () => {
     expect(isKitError(error) && error.code).toBe('config.unreadable');
     await journal.close();
   });
+
+  it('compacts itself once enough settlements pile up: only unsettled intents stay, and it goes on', async () => {
+    const path = join(dir, 'j.jsonl');
+    const journal = openIntentJournal(path, {
+      logger: createCapturingLogger().logger,
+      compactAfterSettled: 3,
+    });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await journal.record(intent(id));
+    await journal.settle({ clientOrderId: 'a', outcome: 'created', orderId: 'ord_1', settledAt: 2 });
+    await journal.settle({
+      clientOrderId: 'c',
+      outcome: 'rejected',
+      code: 'client.insufficient_funds',
+      settledAt: 2,
+    });
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(7);
+    await journal.settle({ clientOrderId: 'e', outcome: 'not_found', reconciled: true, settledAt: 3 });
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line).clientOrderId)).toEqual(['b', 'd']);
+    // The journal reopens its file after the rename: later writes land in the compacted file.
+    await journal.record(intent('f'));
+    expect((await journal.unsettled()).map((i) => i.clientOrderId)).toEqual(['b', 'd', 'f']);
+    await journal.close();
+    const reopened = openIntentJournal(path, { logger: createCapturingLogger().logger });
+    expect((await reopened.unsettled()).map((i) => i.clientOrderId)).toEqual(['b', 'd', 'f']);
+    await reopened.close();
+  });
+
+  it('counts the settlements already in a reopened file, and compact() on demand keeps the same intents', async () => {
+    const path = join(dir, 'j.jsonl');
+    const first = openIntentJournal(path, { logger: createCapturingLogger().logger, compactAfterSettled: 0 });
+    for (const id of ['a', 'b', 'c']) await first.record(intent(id));
+    await first.settle({ clientOrderId: 'a', outcome: 'created', orderId: 'ord_1', settledAt: 2 });
+    await first.settle({ clientOrderId: 'b', outcome: 'created', orderId: 'ord_2', settledAt: 2 });
+    await first.close();
+    // A leftover from a crash mid-compaction is overwritten, never read.
+    writeFileSync(`${path}.compacting`, 'half a file');
+    const second = openIntentJournal(path, {
+      logger: createCapturingLogger().logger,
+      compactAfterSettled: 3,
+    });
+    await second.record(intent('d'));
+    await second.settle({
+      clientOrderId: 'd',
+      outcome: 'not_sent',
+      code: 'network.connection_refused',
+      settledAt: 3,
+    });
+    expect(
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).clientOrderId),
+    ).toEqual(['c']);
+    await second.record(intent('e'));
+    expect(await second.compact()).toEqual({ kept: 2, dropped: 0 });
+    expect((await second.unsettled()).map((i) => i.clientOrderId)).toEqual(['c', 'e']);
+    await second.close();
+    await expect(second.compact()).rejects.toMatchObject({ code: 'config.unreadable' });
+  });
 });

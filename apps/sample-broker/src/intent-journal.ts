@@ -1,7 +1,9 @@
 // An append-only file of order intents: a line is written (and flushed) before an order is sent, and
 // another when its outcome is known. After a crash, the intents without a settlement line are the
 // orders whose fate this process never learnt; `reconcile()` settles them by client order id.
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+// Settled pairs are dead weight, so the file is compacted (rewritten with only the unsettled intents,
+// then renamed over the old one) once enough settlements have piled up.
+import { type FileHandle, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { KitError } from '@kit/errors';
 import type { Logger } from '@kit/logger';
 import type { OrderSide, OrderType } from './types';
@@ -60,6 +62,13 @@ export interface IntentJournalOptions {
    * @default true
    */
   readonly sync?: boolean;
+  /**
+   * Compact the file once this many settlement lines have been written since the last compaction
+   * (or found on open): it is rewritten with only the unsettled intents, in a temporary file renamed
+   * over the journal, so a crash mid-compaction leaves the old file whole. 0 turns it off.
+   * @default 1_000
+   */
+  readonly compactAfterSettled?: number;
 }
 
 /** The journal: record intents, settle them, list the unsettled ones. */
@@ -72,6 +81,11 @@ export interface IntentJournal {
   settle(settlement: IntentSettlement): Promise<void>;
   /** Intents without a settlement, in the order they were recorded. */
   unsettled(): Promise<OrderIntent[]>;
+  /**
+   * Rewrites the file with only the unsettled intents (after pending writes); resolves with how
+   * many lines were dropped.
+   */
+  compact(): Promise<{ readonly kept: number; readonly dropped: number }>;
   /** Waits for pending writes and closes the file. */
   close(): Promise<void>;
 }
@@ -109,16 +123,42 @@ function parse(path: string, text: string, logger: Logger): JournalLine[] {
   return out;
 }
 
+/** The intents of `lines` without a settlement line, in recording order. */
+function openIntents(lines: readonly JournalLine[]): OrderIntent[] {
+  const open = new Map<string, OrderIntent>();
+  for (const line of lines) {
+    if (line.kind === 'intent') {
+      const { v: _v, kind: _kind, ...intent } = line;
+      open.set(intent.clientOrderId, intent);
+    } else {
+      open.delete(line.clientOrderId);
+    }
+  }
+  return [...open.values()];
+}
+
+async function readJournal(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw journalError(path, 'cannot be read', cause);
+  }
+}
+
 /**
  * Opens (creating if needed) the journal at `path`. Writes are serialised in call order, and each
  * resolves only once its line is on disk.
  */
 export function openIntentJournal(path: string, options: IntentJournalOptions): IntentJournal {
   const sync = options.sync ?? true;
+  const compactAfter = options.compactAfterSettled ?? 1_000;
   const { logger } = options;
   let handle: Promise<FileHandle> | undefined;
   let tail: Promise<void> = Promise.resolve();
   let closed = false;
+  /** Settlement lines in the file that a compaction would drop (counted on open, then per write). */
+  let settledLines = 0;
 
   const file = (): Promise<FileHandle> => {
     handle ??= (async () => {
@@ -139,6 +179,7 @@ export function openIntentJournal(path: string, options: IntentJournalOptions): 
             });
             await fh.truncate(keep);
           }
+          settledLines = text.split('\n').filter((line) => line.includes('"kind":"settled"')).length;
         }
         return fh;
       } catch (cause) {
@@ -150,10 +191,48 @@ export function openIntentJournal(path: string, options: IntentJournalOptions): 
     return handle;
   };
 
+  /** Runs `task` after every earlier write; the chain survives a failure (each reports its own). */
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task);
+    tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+
+  /** Rewrites the file with the unsettled intents only. Runs inside the chain. */
+  const rewrite = async (): Promise<{ kept: number; dropped: number }> => {
+    const fh = await handle?.catch(() => undefined);
+    handle = undefined;
+    await fh?.close();
+    const lines = parse(path, await readJournal(path), logger);
+    const kept = openIntents(lines);
+    const temporary = `${path}.compacting`;
+    try {
+      await writeFile(
+        temporary,
+        kept.map((intent) => `${JSON.stringify({ v: 1, kind: 'intent', ...intent })}\n`).join(''),
+      );
+      if (sync) {
+        const written = await open(temporary, 'r+');
+        await written.datasync().finally(() => written.close());
+      }
+      await rename(temporary, path);
+    } catch (cause) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw journalError(path, 'compaction failed (the journal is unchanged)', cause);
+    }
+    settledLines = 0;
+    const dropped = lines.length - kept.length;
+    logger.debug('intent journal: compacted', { journalPath: path, kept: kept.length, dropped });
+    return { kept: kept.length, dropped };
+  };
+
   const append = (line: JournalLine): Promise<void> => {
     if (closed) return Promise.reject(journalError(path, 'is closed', undefined));
     const text = `${JSON.stringify(line)}\n`;
-    const write = tail.then(async () => {
+    return serial(async () => {
       const fh = await file();
       try {
         await fh.appendFile(text, 'utf8');
@@ -161,10 +240,14 @@ export function openIntentJournal(path: string, options: IntentJournalOptions): 
       } catch (cause) {
         throw journalError(path, 'write failed', cause);
       }
+      if (line.kind === 'settled') settledLines++;
+      if (compactAfter > 0 && settledLines >= compactAfter) {
+        // The settlement is on disk already; a failed compaction only leaves the file long.
+        await rewrite().catch((error: unknown) => {
+          logger.warn('intent journal: compaction failed; the journal keeps growing', { error });
+        });
+      }
     });
-    // The chain survives a failed write, so later writes still run (and report their own errors).
-    tail = write.catch(() => undefined);
-    return write;
   };
 
   return {
@@ -173,23 +256,11 @@ export function openIntentJournal(path: string, options: IntentJournalOptions): 
     settle: (settlement) => append({ v: 1, kind: 'settled', ...settlement }),
     async unsettled() {
       await tail;
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw journalError(path, 'cannot be read', cause);
-      }
-      const open = new Map<string, OrderIntent>();
-      for (const line of parse(path, text, logger)) {
-        if (line.kind === 'intent') {
-          const { v: _v, kind: _kind, ...intent } = line;
-          open.set(intent.clientOrderId, intent);
-        } else {
-          open.delete(line.clientOrderId);
-        }
-      }
-      return [...open.values()];
+      return openIntents(parse(path, await readJournal(path), logger));
+    },
+    compact() {
+      if (closed) return Promise.reject(journalError(path, 'is closed', undefined));
+      return serial(rewrite);
     },
     async close() {
       if (closed) return;
