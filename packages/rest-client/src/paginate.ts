@@ -1,4 +1,5 @@
 import { KitError } from '@kit/errors';
+import type { BaseUrl } from './base-url';
 import { toQueryPairs } from './query-string';
 import type { RestRequestOptions, RestResponse } from './rest-request';
 
@@ -47,18 +48,43 @@ export function findNextLink(header: string | undefined): string | undefined {
 }
 
 /**
+ * Maps a `rel="next"` target onto the client's base URL: a relative link is resolved against it,
+ * and a link to another origin, or outside the base path, is refused (`client.invalid_argument`),
+ * since following it would send the client's credentials to another host.
+ */
+export function resolveNextLink(href: string, base: BaseUrl): NextLink {
+  let target: URL;
+  try {
+    target = new URL(href, base.href);
+  } catch (cause) {
+    throw new KitError('client.invalid_argument', {
+      message: 'The Link header holds an invalid URL',
+      cause,
+    });
+  }
+  if (target.origin !== base.origin || !target.pathname.startsWith(base.path)) {
+    throw new KitError('client.invalid_argument', {
+      message: 'The next-page link points outside the base URL; refusing to follow it',
+      details: { origin: target.origin },
+      outcome: 'not_sent',
+    });
+  }
+  return { path: target.pathname.slice(base.path.length) || '/', query: [...target.searchParams] };
+}
+
+/**
  * Iterates pages: each page is one full client call (limiter, auth, retries and schema included),
  * the caller's signal is passed to every page and checked between pages, and at most `maxPages`
  * pages are fetched.
  *
  * @param send - sends one page (the client's `request`).
- * @param resolveLink - maps a `Link` target onto the client's base URL; throws for another origin.
+ * @param base - the client's base URL, which `Link` targets must stay under.
  */
 export async function* paginatePages<T>(
   send: (options: RestRequestOptions) => Promise<RestResponse<T>>,
   first: RestRequestOptions,
   options: PaginateOptions<T>,
-  resolveLink: (href: string) => NextLink,
+  base: BaseUrl,
 ): AsyncGenerator<RestResponse<T>, void, undefined> {
   const { cursor, signal } = options;
   const link = options.link ?? DEFAULT_PAGINATE_OPTIONS.link;
@@ -84,7 +110,7 @@ export async function* paginatePages<T>(
     } else {
       const href = findNextLink(response.headers.link);
       if (href === undefined) return;
-      const target = resolveLink(href);
+      const target = resolveNextLink(href, base);
       request = { ...request, path: target.path, params: {}, query: target.query };
     }
   }
