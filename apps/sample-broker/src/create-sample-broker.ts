@@ -15,7 +15,7 @@ import { checkedConfig } from './config';
 import { endpoints } from './endpoints';
 import { createSampleBrokerErrorMapper } from './error-map';
 import { type IntentJournal, openIntentJournal } from './intent-journal';
-import { SNAPSHOT_DEPTH, streamOrderBook } from './order-book';
+import { DEFAULT_SNAPSHOT_DEPTH, SNAPSHOT_DEPTH, streamOrderBook } from './order-book';
 import { streamOrderUpdates } from './order-updates';
 import { createOrderPlacer, findOrderByClientId } from './place-order';
 import { streamQuotes } from './quotes';
@@ -282,7 +282,7 @@ export function createSampleBroker(
     getOrderBook: (symbol, bookOptions) =>
       surface(async () => {
         validateSymbol(symbol, 'getOrderBook');
-        const depth = validateInteger(bookOptions?.depth, SNAPSHOT_DEPTH, {
+        const depth = validateInteger(bookOptions?.depth, DEFAULT_SNAPSHOT_DEPTH, {
           min: 1,
           max: SNAPSHOT_DEPTH,
           where: 'getOrderBook',

@@ -13,7 +13,12 @@ export { createSampleBroker, DEFAULT_LIST_PAGE_SIZE } from './create-sample-brok
 export { endpoints } from './endpoints';
 export { createSampleBrokerErrorMapper, SAMPLE_BROKER_ERROR_MAP } from './error-map';
 export type { IntentOutcome, IntentSettlement, OrderIntent } from './intent-journal';
-export { DEFAULT_BOOK_DEPTH, SNAPSHOT_DEPTH } from './order-book';
+export {
+  DEFAULT_BOOK_DEPTH,
+  DEFAULT_SNAPSHOT_DEPTH,
+  MAX_BOOK_VIEW_DEPTH,
+  SNAPSHOT_DEPTH,
+} from './order-book';
 export type {
   Account,
   AdapterStats,

@@ -21,8 +21,17 @@ import { streamLifetime } from './stream-lifetime';
 import type { OrderBookView, ResyncEvent } from './types';
 import { validateInteger, validateSymbol } from './validate-arguments';
 
-/** Levels per side asked of `GET /book` (the API's default and the deepest a view may show). */
-export const SNAPSHOT_DEPTH = 50;
+/**
+ * Levels per side asked of `GET /book`: the sandbox's whole book (it keeps 100 per side). Diffs
+ * change any level of the book, so a snapshot cut at the view's depth would miss the deeper levels
+ * that later move up into the view when the price moves. For a venue that caps snapshot depth, ask
+ * for the cap and keep views well inside it.
+ */
+export const SNAPSHOT_DEPTH = 100;
+/** `getOrderBook`'s default depth (the broker API's default). */
+export const DEFAULT_SNAPSHOT_DEPTH = 50;
+/** The deepest view a stream hands out (`depth` option), half the snapshot's depth. */
+export const MAX_BOOK_VIEW_DEPTH = 50;
 /** Default levels per side in a view. */
 export const DEFAULT_BOOK_DEPTH = 10;
 /** Fresh snapshots fetched at once, in a row, when the buffer cannot be joined to the last one. */
@@ -41,7 +50,7 @@ export function streamOrderBook(
   const symbol = validateSymbol(symbolArg, 'streamOrderBook');
   const depth = validateInteger(options?.depth, DEFAULT_BOOK_DEPTH, {
     min: 1,
-    max: SNAPSHOT_DEPTH,
+    max: MAX_BOOK_VIEW_DEPTH,
     where: 'streamOrderBook',
     field: 'depth',
   });

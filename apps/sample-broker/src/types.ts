@@ -119,7 +119,7 @@ export interface OrderBookSnapshot {
 /** Options of `getOrderBook`. */
 export interface OrderBookSnapshotOptions {
   /**
-   * Levels per side (1-50).
+   * Levels per side (1-100).
    * @default 50
    */
   readonly depth?: number;
