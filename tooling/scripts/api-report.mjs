@@ -7,6 +7,8 @@
 //   node tooling/scripts/api-report.mjs --check   write nothing; exit 1 if a report is missing,
 //                                                 stale or left over (pnpm api:check, in verify)
 //
+// It is also kit's "TSDoc on every export" check (`ae-undocumented` is an error; see MESSAGES).
+//
 // Needs the build (`pnpm run build`): the reports describe the .d.ts files users actually get.
 // The API Extractor config is generated here rather than kept as one api-extractor.json per
 // package, so every package is reported the same way and a new package needs nothing.
@@ -41,20 +43,73 @@ const MESSAGES = {
     'ae-internal-mixed-release-tag': none,
     'ae-extra-release-tag': none,
     'ae-different-release-tags': none,
-    'ae-undocumented': none,
+    // "TSDoc on every export": every exported declaration, each overload, and every member of an
+    // exported interface or class needs a doc comment (a summary: a lone `@default` is not one).
+    // check-tsdoc.mjs keeps only what this lacks: `@default` on optional options.
+    'ae-undocumented': { logLevel: ExtractorLogLevel.Error, addToApiReportFile: false },
     // API Extractor resolves {@link x} against the entry point being reported, so a subpath's docs
-    // linking to the main entry (or a member written as {@link method}) would fail here;
-    // check-tsdoc.mjs owns doc-comment checks.
+    // linking to the main entry (or a member written as {@link method}) would fail here, so links
+    // are not checked.
     'ae-unresolved-link': none,
     // A type users can see but not import: worth a line in the report (and so in the diff).
     'ae-forgotten-export': inReport,
     'ae-unresolved-inheritdoc-reference': inReport,
     'ae-unresolved-inheritdoc-base': inReport,
   },
-  // TSDoc syntax is checked by tooling/scripts/check-tsdoc.mjs; kit uses `@default`, which is not a
-  // standard TSDoc tag, so API Extractor's TSDoc parser would flag every options field.
+  // kit uses `@default`, which is not a standard TSDoc tag, so API Extractor's TSDoc parser would
+  // flag every options field; check-tsdoc.mjs reads the tag through TypeScript instead.
   tsdocMessageReporting: { default: none },
 };
+
+/**
+ * Members that lacked a doc comment when `ae-undocumented` became an error, in packages whose
+ * sources were being reworked at the time: `<package> <entry> <Parent.member>`. Each entry lets
+ * that one message through; an entry that no longer matches is an error, so the list only shrinks.
+ * Document the member, then delete its line.
+ */
+const UNDOCUMENTED_FOR_NOW = new Set([
+  '@kit/rest-client . EndpointDefinition.method',
+  '@kit/rest-client . EndpointDefinition.path',
+  '@kit/rest-client . EndpointDefinition.query',
+  '@kit/rest-client . EndpointDefinition.body',
+  '@kit/rest-client . EndpointDefinition.response',
+  '@kit/rest-client . EndpointDefinition.weight',
+  '@kit/rest-client . RequestEvent.method',
+  '@kit/rest-client . ResponseEvent.status',
+  '@kit/rest-client . ErrorEvent.method',
+  '@kit/rest-client . ErrorEvent.path',
+  '@kit/rest-client . ErrorEvent.endpoint',
+  '@kit/rest-client . RestClient.paginate',
+  '@kit/retry . MemoryStore.take',
+  '@kit/retry . MemoryStore.block',
+  '@kit/retry . MemoryStore.clamp',
+  '@kit/retry ./redis RedisStore.take',
+  '@kit/retry ./redis RedisStore.block',
+  '@kit/retry ./redis RedisStore.clamp',
+]);
+
+const undocumentedAllowed = new Set();
+const distLines = new Map();
+
+/**
+ * `Parent.member` for an ae-undocumented message: API Extractor names only the member, so the
+ * parent is the nearest unindented declaration above it in the built .d.ts.
+ */
+function undocumentedKey(message) {
+  const name = /^Missing documentation for "(.*)"\.$/.exec(message.text)?.[1] ?? message.text;
+  if (!message.sourceFilePath || !message.sourceFileLine) return name;
+  if (!distLines.has(message.sourceFilePath)) {
+    distLines.set(message.sourceFilePath, readFileSync(message.sourceFilePath, 'utf8').split('\n'));
+  }
+  const lines = distLines.get(message.sourceFilePath);
+  const at = message.sourceFileLine - 1;
+  if (!/^\s/.test(lines[at] ?? '')) return name;
+  for (let i = at - 1; i >= 0; i--) {
+    const parent = /^(?:export )?(?:declare )?(?:interface|class|type|namespace) ([\w$]+)/.exec(lines[i]);
+    if (parent) return `${parent[1]}.${name}`;
+  }
+  return name;
+}
 
 /** `.` -> `index`, `./redis` -> `redis`: tsup names each dist file after its entry. */
 function entryName(subpath) {
@@ -182,6 +237,15 @@ try {
             message.handled = true;
             return;
           }
+          if (message.messageId === 'ae-undocumented') {
+            const key = `${pkgInfo.pkg.name} ${entry.subpath} ${undocumentedKey(message)}`;
+            if (UNDOCUMENTED_FOR_NOW.has(key)) {
+              undocumentedAllowed.add(key);
+              message.logLevel = ExtractorLogLevel.None;
+            } else {
+              message.text += ` Add a doc comment (${key}).`;
+            }
+          }
           if (
             message.logLevel === ExtractorLogLevel.Error ||
             message.logLevel === ExtractorLogLevel.Warning
@@ -194,6 +258,9 @@ try {
           message.handled = true;
         },
       });
+      const fileName = `${entry.reportName}.api.md`;
+      // Expected even when the run failed, so its report is not also called "left over".
+      expected.add(fileName);
       if (!result.succeeded || result.errorCount > 0) {
         problems.push(
           `${pkgInfo.pkg.name} ${entry.subpath}: API Extractor failed\n    ${messages.join('\n    ')}`,
@@ -202,8 +269,6 @@ try {
       }
       for (const m of messages) process.stderr.write(`${pkgInfo.pkg.name} ${entry.subpath}: ${m}\n`);
 
-      const fileName = `${entry.reportName}.api.md`;
-      expected.add(fileName);
       const fresh = readFileSync(join(outDir, fileName), 'utf8');
       const committedPath = join(pkgInfo.folder, 'review', fileName);
       const committed = existsSync(committedPath) ? readFileSync(committedPath, 'utf8') : undefined;
@@ -241,6 +306,14 @@ try {
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
+}
+
+for (const key of UNDOCUMENTED_FOR_NOW) {
+  if (!undocumentedAllowed.has(key)) {
+    problems.push(
+      `${key} is documented now: delete it from UNDOCUMENTED_FOR_NOW in ${relative(root, new URL(import.meta.url).pathname)}`,
+    );
+  }
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);

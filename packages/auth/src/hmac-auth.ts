@@ -19,7 +19,9 @@ import { assertSecureTransport } from './secure-transport';
 
 /** Where a value goes: a header or a query parameter (appended in order). */
 export interface HmacPlacement {
+  /** A request header, or a query parameter appended after the caller's own. */
   in: 'header' | 'query';
+  /** The header or query parameter name, exactly as the API spells it. */
   name: string;
 }
 

@@ -133,6 +133,11 @@ export const DEFAULT_OAUTH2_CLIENT_CREDENTIALS_OPTIONS = {
 export interface OAuth2ClientCredentialsAuth extends AuthStrategy {
   /** Fetches a token now, joining a refresh already in flight. */
   refresh(signal?: AbortSignal): Promise<void>;
+  /**
+   * After a 401: resolves true when one retry can succeed (the cached token is dropped so the next
+   * call fetches a fresh one, or `request` carried an older token than the cached one); false for
+   * other statuses and for a token rejected again within `minReauthIntervalMs` of a refresh.
+   */
   onUnauthorized(error: KitError, request?: AuthRequest): Promise<boolean>;
 }
 

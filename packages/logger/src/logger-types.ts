@@ -18,9 +18,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
  * ```
  */
 export interface Logger {
+  /** Detail for finding a bug: every attempt, wait and header kit read. */
   debug(message: string, fields?: LogFields): void;
+  /** A normal event worth a line: a connection opened, a token refreshed. */
   info(message: string, fields?: LogFields): void;
+  /** Something went wrong and kit recovered (a retry, a reconnect), or a setting looks wrong. */
   warn(message: string, fields?: LogFields): void;
+  /** A call failed for good or a component stopped working. */
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;

@@ -9,16 +9,23 @@
 
 /** A context: an immutable map the active span lives in (the api's `Context`). @internal */
 export interface OtelContext {
+  /** The value stored under `key`, or undefined. */
   getValue(key: symbol): unknown;
+  /** A new context with `key` set to `value` (this one is unchanged). */
   setValue(key: symbol, value: unknown): OtelContext;
+  /** A new context without `key` (this one is unchanged). */
   deleteValue(key: symbol): OtelContext;
 }
 
 /** Identifies a span (the api's `SpanContext`). @internal */
 export interface OtelSpanContext {
+  /** 32 lower-case hex digits; all zeros means invalid. */
   readonly traceId: string;
+  /** 16 lower-case hex digits. */
   readonly spanId: string;
+  /** W3C trace flags; bit 0 is "sampled". */
   readonly traceFlags: number;
+  /** Vendor entries of the W3C `tracestate` header, when there are any. */
   readonly traceState?: { serialize(): string };
 }
 
@@ -30,12 +37,19 @@ export type OtelAttributes = Record<string, OtelAttributeValue | undefined>;
 
 /** A span (the api's `Span`, the members kit calls). @internal */
 export interface OtelSpan {
+  /** The ids that identify this span (and go on the wire as `traceparent`). */
   spanContext(): OtelSpanContext;
+  /** Sets one attribute (a no-op once the span has ended). */
   setAttribute(key: string, value: OtelAttributeValue): unknown;
+  /** Sets several attributes at once. */
   setAttributes(attributes: OtelAttributes): unknown;
+  /** Records a timestamped event on the span. */
   addEvent(name: string, attributes?: OtelAttributes): unknown;
+  /** Sets the status ({@link SPAN_STATUS_ERROR} with a message for a failure). */
   setStatus(status: { code: number; message?: string }): unknown;
+  /** Ends the span, now or at `endTime` (same units as {@link OtelSpanOptions.startTime}). */
   end(endTime?: number): void;
+  /** False for a span the sampler dropped: kit then skips building its attributes. */
   isRecording(): boolean;
 }
 
@@ -55,6 +69,7 @@ export interface OtelSpanOptions {
 
 /** A tracer (the api's `Tracer`). @internal */
 export interface OtelTracer {
+  /** Starts a span, a child of the span active in `context` (or the current context). */
   startSpan(name: string, options?: OtelSpanOptions, context?: OtelContext): OtelSpan;
 }
 
@@ -78,11 +93,13 @@ export interface MeterProviderLike {
 
 /** A synchronous histogram. @internal */
 export interface OtelHistogram {
+  /** Records one measurement. */
   record(value: number, attributes?: OtelAttributes): void;
 }
 
 /** A synchronous counter. @internal */
 export interface OtelCounter {
+  /** Adds a non-negative amount. */
   add(value: number, attributes?: OtelAttributes): void;
 }
 
@@ -91,6 +108,7 @@ export type OtelObservable = object;
 
 /** What a batch callback reports into. @internal */
 export interface OtelBatchResult {
+  /** Reports the current value of one asynchronous instrument. */
   observe(observable: OtelObservable, value: number, attributes?: OtelAttributes): void;
 }
 
@@ -106,15 +124,22 @@ export interface OtelMetricOptions {
 
 /** A meter (the api's `Meter`, the members kit calls). @internal */
 export interface OtelMeter {
+  /** A histogram (durations, sizes). */
   createHistogram(name: string, options?: OtelMetricOptions): OtelHistogram;
+  /** A monotonic counter. */
   createCounter(name: string, options?: OtelMetricOptions): OtelCounter;
+  /** A gauge read by a batch callback. */
   createObservableGauge(name: string, options?: OtelMetricOptions): OtelObservable;
+  /** A monotonic counter read by a batch callback. */
   createObservableCounter(name: string, options?: OtelMetricOptions): OtelObservable;
+  /** A counter that can go down, read by a batch callback. */
   createObservableUpDownCounter(name: string, options?: OtelMetricOptions): OtelObservable;
+  /** Calls `callback` at each collection to observe `observables`. */
   addBatchObservableCallback(
     callback: (result: OtelBatchResult) => void,
     observables: OtelObservable[],
   ): void;
+  /** Stops calling a callback added with `addBatchObservableCallback`. */
   removeBatchObservableCallback(
     callback: (result: OtelBatchResult) => void,
     observables: OtelObservable[],

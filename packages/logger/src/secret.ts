@@ -34,18 +34,22 @@ export class Secret {
     return this.#value.length === 0;
   }
 
+  /** `[REDACTED]`: what `String(secret)` and template literals print. */
   toString(): string {
     return REDACTED;
   }
 
+  /** `[REDACTED]`: what `JSON.stringify` writes. */
   toJSON(): string {
     return REDACTED;
   }
 
+  /** `[REDACTED]`, for every conversion to a primitive (`+secret`, `` `${secret}` ``). */
   [Symbol.toPrimitive](): string {
     return REDACTED;
   }
 
+  /** `Secret([REDACTED])`: what `util.inspect` and `console.log` show. */
   [INSPECT](): string {
     return `Secret(${REDACTED})`;
   }

@@ -141,12 +141,19 @@ export interface FaultRouteDefinition {
 export interface RecordedRequest {
   /** 1-based arrival order. */
   seq: number;
+  /** Upper-case method. */
   method: string;
+  /** The decoded path without query string. */
   path: string;
+  /** Query parameters in arrival order; repeated keys become arrays. */
   query: Record<string, string | string[]>;
+  /** The raw query string without `?` (what a signature covers). */
   rawQuery: string;
+  /** Lower-case header names. */
   headers: Record<string, string>;
+  /** The raw body. */
   body: string;
+  /** The `Idempotency-Key` header (or the configured name), if any. */
   idempotencyKey: string | undefined;
   /** The matched route pattern (`GET /orders/:id`), or undefined for a 404. */
   route: string | undefined;
