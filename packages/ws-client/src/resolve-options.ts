@@ -1,4 +1,5 @@
 import { classifyWsClose, findWsCloseRule, KitError } from '@kit/errors';
+import { withoutUndefined } from '@kit/errors/internal';
 import { systemClock } from '@kit/retry';
 import IsomorphicWebSocket from 'isomorphic-ws';
 import {
@@ -54,10 +55,6 @@ export interface ResolvedWsClientOptions
   classifyClose: (code: number, reason: string) => CloseDecision;
 }
 
-function defined<T extends object>(value: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /** A protocol the client can drive: it must build subscribe messages, route, and recognise acks. */
 function checkProtocol(protocol: WsProtocol): WsProtocol {
   const hooks = protocol as Partial<Record<keyof WsProtocol, unknown>> | null;
@@ -77,7 +74,7 @@ function checkProtocol(protocol: WsProtocol): WsProtocol {
 
 /** Applies every default in one place. @internal */
 export function resolveWsClientOptions(options: WsClientOptions): ResolvedWsClientOptions {
-  const given = defined(options);
+  const given = withoutUndefined(options);
   return {
     ...DEFAULT_WS_CLIENT_OPTIONS,
     clock: systemClock,
@@ -88,14 +85,14 @@ export function resolveWsClientOptions(options: WsClientOptions): ResolvedWsClie
     auth: options.auth,
     logger: options.logger,
     WebSocket: options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor),
-    reconnect: { ...DEFAULT_RECONNECT_OPTIONS, ...defined(options.reconnect) },
+    reconnect: { ...DEFAULT_RECONNECT_OPTIONS, ...withoutUndefined(options.reconnect) },
     outboundQueue: options.outboundQueue
-      ? { ...DEFAULT_OUTBOUND_QUEUE_OPTIONS, ...defined(options.outboundQueue) }
+      ? { ...DEFAULT_OUTBOUND_QUEUE_OPTIONS, ...withoutUndefined(options.outboundQueue) }
       : undefined,
-    buffer: { ...DEFAULT_BUFFER_OPTIONS, ...defined(options.buffer) },
+    buffer: { ...DEFAULT_BUFFER_OPTIONS, ...withoutUndefined(options.buffer) },
     subscribeRateLimit: {
       ...DEFAULT_WS_CLIENT_OPTIONS.subscribeRateLimit,
-      ...defined(options.subscribeRateLimit),
+      ...withoutUndefined(options.subscribeRateLimit),
     },
     classifyClose: options.classifyClose ?? defaultClassifyClose,
   };
