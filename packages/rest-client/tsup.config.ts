@@ -1,3 +1,3 @@
 import { defineKitBuild } from '@kit/build-config';
 
-export default defineKitBuild({ entry: { index: 'src/index.ts', undici: 'src/transport/index.ts' } });
+export default defineKitBuild({ entry: { index: 'src/index.ts', undici: 'src/undici/index.ts' } });

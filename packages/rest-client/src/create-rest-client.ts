@@ -79,10 +79,10 @@ export interface RestClient {
 }
 
 /**
- * Creates a REST client over one axios instance. Options are resolved once
- * (`resolve-options.ts`), the pipeline is composed once (`create-pipeline.ts`: request id ->
- * idempotency key -> retry -> 401 replay -> schema -> response parsing -> rate limit -> auth ->
- * logging -> axios, each step its own file); this function only wires them to the methods.
+ * Creates a REST client over one axios instance. Every call runs through one pipeline, outermost
+ * first: request id -> idempotency key -> retry (@kit/retry policy and rule) -> 401 replay ->
+ * schema -> response parsing -> rate limit -> auth -> logging -> axios transport. Per-call steps run
+ * once; the rest once per attempt, so every attempt waits for the limiter and is signed afresh.
  *
  * @example
  * ```ts

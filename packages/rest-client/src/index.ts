@@ -1,5 +1,5 @@
 // The public API of @kit/rest-client. The pipeline steps are exported so a custom pipeline can be
-// assembled from the same pieces; the transport internals (`src/transport/`) ship on
+// assembled from the same pieces; the undici adapter (`src/undici/`) ships on
 // `@kit/rest-client/undici`.
 
 // The OpenTelemetry provider shapes `tracerProvider`/`meterProvider` accept (structural: no import of the api).

@@ -3,7 +3,7 @@ import type { AxiosAdapter } from 'axios';
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient } from '../src/index';
-import { createUndiciAdapter } from '../src/transport/index';
+import { createUndiciAdapter } from '../src/undici/index';
 import { createLogCapture, FAST_RETRY, failure } from './support';
 
 const capture = createLogCapture();

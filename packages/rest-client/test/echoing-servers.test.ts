@@ -13,7 +13,7 @@ import { Secret } from '@kit/logger';
 import axios from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient } from '../src/index';
-import { createUndiciAdapter } from '../src/transport/index';
+import { createUndiciAdapter } from '../src/undici/index';
 import { createLogCapture, FAST_RETRY, failure } from './support';
 
 const CLIENT_ID = 'echo-client-id';

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
-import { createUndiciAdapter, type UndiciAxiosAdapter } from '../src/transport/index';
+import { createUndiciAdapter, type UndiciAxiosAdapter } from '../src/undici/index';
 import { createLogCapture, FAST_RETRY, failure } from './support';
 
 const capture = createLogCapture();
