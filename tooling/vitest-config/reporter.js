@@ -17,7 +17,10 @@ export default class SummaryReporter {
     /** @type {string[]} */
     const failures = [];
     /** @param {ReadonlyArray<{ message?: string }>} errors */
-    const firstLine = (errors) => String(errors[0]?.message ?? '').split('\n')[0].slice(0, 300);
+    const firstLine = (errors) =>
+      String(errors[0]?.message ?? '')
+        .split('\n')[0]
+        .slice(0, 300);
     for (const mod of testModules) {
       let count = 0;
       for (const test of mod.children.allTests()) {
@@ -26,9 +29,10 @@ export default class SummaryReporter {
         if (state === 'passed') passed++;
         else if (state === 'failed') {
           failed++;
-          failures.push(`${mod.relativeModuleId} > ${test.fullName}: ${firstLine(test.result().errors ?? [])}`);
-        }
-        else skipped++;
+          failures.push(
+            `${mod.relativeModuleId} > ${test.fullName}: ${firstLine(test.result().errors ?? [])}`,
+          );
+        } else skipped++;
       }
       const moduleState = mod.state();
       if (moduleState === 'failed' && (count === 0 || mod.errors().length > 0)) {
