@@ -14,6 +14,7 @@ import { ReadyWaiters } from './ready-waiters';
 import { RequestManager } from './request-manager';
 import { resolveWsClientOptions } from './resolve-options';
 import type { SequenceStats } from './sequenced-stream';
+import { sessionLogger } from './session-logger';
 import { StateMachine, type WsStateChange } from './state-machine';
 import type { StreamState } from './stream-state';
 import { SubscriptionRegistry } from './subscription-registry';
@@ -40,24 +41,8 @@ const RESOLVED = Promise.resolve();
 export function createWsClient(options: WsClientOptions): WsClient {
   const o = resolveWsClientOptions(options);
   const { clock, protocol } = o;
-  const log = (o.logger ?? noopLogger).child({ component: 'ws-client', url: redactedUrl(o.url) });
-  const encode = protocol.encode ?? JSON.stringify;
-  const reportInternal = (error: unknown) => emitError(classifyError(error));
-  const emitError = (error: KitError): void => {
-    log.warn(error.message, { code: error.code });
-    emitter.emit('error', error);
-  };
-  const emitter = new TypedEmitter<WsClientEvents>((error) =>
-    log.error('A ws-client event listener threw', { error: classifyError(error).toJSON() }),
-  );
-  const machine = new StateMachine((change) => {
-    logStateChange(change);
-    emitter.emit('state', change);
-  });
   const registry = new SubscriptionRegistry<StreamState>();
-  const requests = new RequestManager(clock, reportInternal);
   const queue = o.outboundQueue ? new OutboundQueue(o.outboundQueue, () => clock.now()) : undefined;
-  const ready = new ReadyWaiters();
   // OpenTelemetry, looked up once: undefined when nothing is registered (then it costs nothing).
   const telemetry = createWsTelemetry(options, {
     url: o.url,
@@ -65,8 +50,34 @@ export function createWsClient(options: WsClientOptions): WsClient {
     currentStream: (channel) => registry.get(channel)?.state,
     queueSize: () => queue?.size,
   });
+  const log = sessionLogger(
+    (o.logger ?? noopLogger).child({ component: 'ws-client', url: redactedUrl(o.url) }),
+    telemetry?.inSession,
+  );
+  const encode = protocol.encode ?? JSON.stringify;
+  const reportInternal = (error: unknown) => emitError(classifyError(error));
+  const emitError = (error: KitError): void => {
+    log.warn(error.message, { code: error.code });
+    emitter.emit('error', error);
+  };
+  const onListenerError = (error: unknown) =>
+    log.error('A ws-client event listener threw', { error: classifyError(error).toJSON() });
+  const emitter = new TypedEmitter<WsClientEvents>(onListenerError);
+  const machine = new StateMachine((change) => {
+    // The telemetry first: a new session's span then exists for its `connecting` line.
+    if (telemetry !== undefined) {
+      try {
+        telemetry.onState(change);
+      } catch (error) {
+        onListenerError(error);
+      }
+    }
+    logStateChange(change);
+    emitter.emit('state', change);
+  });
+  const requests = new RequestManager(clock, reportInternal);
+  const ready = new ReadyWaiters();
   if (telemetry !== undefined) {
-    emitter.on('state', telemetry.onState);
     emitter.on('gap', telemetry.onGap);
     emitter.on('resynced', telemetry.onResynced);
   }
@@ -101,8 +112,18 @@ export function createWsClient(options: WsClientOptions): WsClient {
       resyncBufferSize: o.resyncBufferSize,
       resyncRetryDelayMs: o.resyncRetryDelayMs,
       resyncTimeoutMs: o.resyncTimeoutMs,
-      onGap: (event) => emitter.emit('gap', event),
-      onResynced: (event) => emitter.emit('resynced', event),
+      onGap: (event) => {
+        log.warn('WebSocket sequence gap', {
+          stream: event.stream,
+          expected: event.expected,
+          received: event.received,
+        });
+        emitter.emit('gap', event);
+      },
+      onResynced: (event) => {
+        log.info('WebSocket stream resynced', { ...event });
+        emitter.emit('resynced', event);
+      },
       onError: emitError,
     },
     telemetry,
