@@ -11,12 +11,13 @@ export type { CombinedSignal } from './combine-signals';
 export { combineSignals } from './combine-signals';
 export type { MemoryStore, MemoryStoreOptions } from './memory-store';
 export { createMemoryStore } from './memory-store';
-export type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
+export type { RateLimitLevels, RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
 export type { RateLimiter } from './rate-limiter';
 export { createRateLimiter } from './rate-limiter';
 export type {
   AcquireOptions,
   RateLimiterOptions,
+  RateLimitHeadroom,
   RateLimitPauseEvent,
   RateLimitPauseReason,
   RateLimitResponse,
@@ -30,6 +31,7 @@ export type {
   AttemptContext,
   BulkheadOptions,
   CircuitBreakerOptions,
+  CircuitBreakerState,
   ExecuteOptions,
   GiveUpEvent,
   GiveUpReason,

@@ -1,5 +1,5 @@
 import type { Clock } from './clock';
-import type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
+import type { RateLimitLevels, RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
 import { systemClock } from './system-clock';
 
 /** Options for {@link createMemoryStore}. */
@@ -19,6 +19,11 @@ export interface MemoryStore extends RateLimitStore {
    * acquisition, used by the rate limiter when nobody is queued.
    */
   tryTake(key: string, windows: readonly RateLimitWindow[], weight: number): boolean;
+  /**
+   * The tokens of each window of `key` now (refilled to the clock's now; 0 while paused; full for a
+   * key never used), exactly and without changing anything.
+   */
+  peek(key: string, windows: readonly RateLimitWindow[]): RateLimitLevels;
 }
 
 interface BucketState {
@@ -94,6 +99,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       for (let i = 0; i < windows.length; i++) if ((levels[i] as number) < weight) return false;
       for (let i = 0; i < windows.length; i++) levels[i] = (levels[i] as number) - weight;
       return true;
+    },
+    peek(key, windows) {
+      const now = clock.now();
+      const state = buckets.get(key);
+      const tokens = windows.map((window, i) => {
+        if (state === undefined) return window.tokens;
+        if (state.blockedUntil > now) return 0;
+        const level = state.levels[i] ?? (state.drained ? Math.min(1, window.tokens) : window.tokens);
+        const elapsed = Math.max(0, now - state.updatedAt);
+        return Math.min(window.tokens, level + (elapsed * window.tokens) / window.intervalMs);
+      });
+      return { tokens, exact: true };
     },
     block(key, durationMs) {
       if (!(durationMs > 0)) return;

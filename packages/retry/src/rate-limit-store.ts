@@ -19,6 +19,18 @@ export interface TakeResult {
   readonly retryInMs: number;
 }
 
+/** What a store can tell synchronously about a key's buckets, without taking anything ({@link RateLimitStore.peek}). */
+export interface RateLimitLevels {
+  /** Tokens in each window, in the order of the windows asked about; 0 in every window while the key is paused. */
+  readonly tokens: readonly number[];
+  /**
+   * `true` when these are the levels now (an in-process store); `false` when they are the last
+   * levels the store was told about, refilled since at each window's rate (a shared store: what
+   * other processes took since is not in them).
+   */
+  readonly exact: boolean;
+}
+
 /**
  * Where buckets live. The in-memory store is the default; `@kit/retry/redis` shares buckets
  * between processes. Methods may answer synchronously (memory) or with a promise (network).
@@ -42,6 +54,12 @@ export interface RateLimitStore {
    * inside it does nothing).
    */
   block(key: string, durationMs: number): void | Promise<void>;
+  /**
+   * Optional, synchronous and cheap (no I/O): the tokens of each window of `key`, for gauges (the
+   * limiter's `headroom`). `undefined` when the store knows nothing of `key` yet. A store without
+   * it leaves the limiter's headroom unknown.
+   */
+  peek?(key: string, windows: readonly RateLimitWindow[]): RateLimitLevels | undefined;
   /** Lowers window `windowIndex` of `key` to at most `remaining` tokens: the server's count wins. */
   clamp(
     key: string,

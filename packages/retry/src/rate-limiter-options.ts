@@ -77,3 +77,28 @@ export interface RateLimitResponse {
   /** The response headers (fetch `Headers` or a plain record). */
   headers?: HeadersLike;
 }
+
+/**
+ * The limiter's local headroom ({@link RateLimiter.headroom}): how much of its own limit is left,
+ * for a gauge.
+ */
+export interface RateLimitHeadroom {
+  /**
+   * Weight one acquisition could take now without waiting (the fewest tokens of any window); 0
+   * while the limiter is paused. Acquisitions already queued come first.
+   */
+  readonly available: number;
+  /**
+   * The smallest share left of any window, from 0 (empty or paused) to 1 (full): tokens over the
+   * window's configured `tokens`. While the limiter paces (after a 429) its buckets hold at most
+   * one acquisition, so this stays near 0: the limit binds.
+   */
+  readonly ratio: number;
+  /**
+   * `true` when read from the buckets now (the in-memory store, or the Redis store's local
+   * fallback while Redis is down); `false` when the store is shared and this is the last level it
+   * reported to this process, refilled since at the windows' rates (other processes' takes since
+   * are not in it).
+   */
+  readonly exact: boolean;
+}

@@ -17,11 +17,12 @@ import {
   REFUND_DELAY,
 } from './adaptive-rate';
 import { createMemoryStore, type MemoryStore } from './memory-store';
-import type { RateLimitWindow, TakeResult } from './rate-limit-store';
+import type { RateLimitLevels, RateLimitWindow, TakeResult } from './rate-limit-store';
 import {
   type AcquireOptions,
   DEFAULT_RATE_LIMITER_OPTIONS,
   type RateLimiterOptions,
+  type RateLimitHeadroom,
   type RateLimitPauseReason,
   type RateLimitResponse,
 } from './rate-limiter-options';
@@ -56,6 +57,21 @@ export interface RateLimiter {
   readonly pacing: boolean;
   /** Acquisitions waiting. */
   readonly queueSize: number;
+  /**
+   * The local headroom, read synchronously from the store without I/O (cheap enough for a gauge
+   * callback; one small object per read). `undefined` when the store cannot tell: a custom store
+   * without `peek`, or the Redis store before this process's first acquisition on the key. See
+   * {@link RateLimitHeadroom.exact} for what a shared store's figure means.
+   *
+   * @example
+   * ```ts
+   * meter.createObservableGauge('limiter.headroom').addCallback((result) => {
+   *   const headroom = limiter.headroom;
+   *   if (headroom !== undefined) result.observe(headroom.ratio);
+   * });
+   * ```
+   */
+  readonly headroom: RateLimitHeadroom | undefined;
 }
 
 interface Waiter {
@@ -294,6 +310,29 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     },
     get pacing() {
       return pacing;
+    },
+    get headroom() {
+      const now = clock.now();
+      let levels: RateLimitLevels | undefined;
+      try {
+        levels = store.peek?.(config.key, enforced(now));
+      } catch {
+        // A custom store's peek failed: as unknown as a store without one.
+        return undefined;
+      }
+      // A malformed answer (fewer windows than configured) says nothing either.
+      if (levels === undefined || !(levels.tokens.length >= limits.length)) return undefined;
+      const paused = pausedUntil > now;
+      let available = Number.POSITIVE_INFINITY;
+      let ratio = 1;
+      for (let i = 0; i < limits.length; i++) {
+        const capacity = (limits[i] as RateLimitWindow).tokens;
+        const raw = levels.tokens[i];
+        const tokens = paused || !((raw as number) > 0) ? 0 : Math.min(capacity, raw as number);
+        if (tokens < available) available = tokens;
+        if (tokens / capacity < ratio) ratio = tokens / capacity;
+      }
+      return { available, ratio, exact: levels.exact };
     },
     acquire(weight = 1, acquireOptions = {}) {
       const { signal } = acquireOptions;

@@ -6,7 +6,8 @@
  * Token bucket over several windows, serving a FIFO batch. KEYS: bucket hash, blocked marker.
  * ARGV: window count n, then (tokens, intervalMs) per window, then the weights in queue order.
  * Takes weights in order while each fits in every window. Returns { granted count, retryInMs of
- * the first refused weight }.
+ * the first refused weight, then each window's level after the take (as strings: Redis would
+ * truncate a Lua number to an integer) }; while paused only { 0, the pause's remaining ms }.
  */
 export const TAKE_SCRIPT = `
 local t = redis.call('TIME')
@@ -54,7 +55,9 @@ if granted > 0 then
   end
   redis.call('PEXPIRE', KEYS[1], math.ceil(ttl * 2))
 end
-return {granted, wait}
+local reply = {granted, wait}
+for i = 1, n do reply[2 + i] = tostring(levels[i]) end
+return reply
 `;
 
 /**

@@ -4,7 +4,7 @@ import { type Logger, noopLogger, type SecretInput, toSecret } from '@kit/logger
 import { Redis } from 'ioredis';
 import type { Clock } from './clock';
 import { createMemoryStore } from './memory-store';
-import type { RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
+import type { RateLimitLevels, RateLimitStore, RateLimitWindow, TakeResult } from './rate-limit-store';
 import { BLOCK_SCRIPT, CLAMP_SCRIPT, TAKE_SCRIPT } from './redis-scripts';
 import { systemClock } from './system-clock';
 
@@ -50,16 +50,39 @@ export interface RedisStore extends RateLimitStore {
     windowIndex: number,
     remaining: number,
   ): Promise<void>;
+  /**
+   * What this process last learned of `key`'s buckets, synchronously and without a Redis call
+   * (`exact: false`): the levels Redis returned with this process's last take on `key` (lowered by
+   * its clamps since), refilled since at each window's rate on the store's `clock`, or 0 in every
+   * window while a pause it was told of lasts. Other processes' takes since are not in it, so it
+   * can be higher than Redis's count, never lower than what this process left. While Redis is down
+   * and the store fails open, the local fallback bucket's levels, exactly (`exact: true`).
+   * `undefined` before the first take on `key`.
+   */
+  peek(key: string, windows: readonly RateLimitWindow[]): RateLimitLevels | undefined;
   /** Quits the client if kit created it (from `url`); a client you passed stays open. */
   close(): Promise<void>;
 }
+
+/** What a Redis answer said about one key's buckets, kept for {@link RedisStore.peek}. */
+interface LastKnown {
+  /** Each window's level when it was said. */
+  levels: number[];
+  /** When it was said (the store's clock), or when a pause it was told of ends. */
+  at: number;
+  /** Until when the key is paused, as far as this process knows (the store's clock). */
+  blockedUntil: number;
+}
+
+/** Keys whose last known levels are kept; the least recently updated is forgotten beyond it. */
+const MAX_KNOWN_KEYS = 1_000;
 
 type ScriptedRedis = Redis & {
   kitRateLimitTake(
     bucket: string,
     blocked: string,
     ...args: Array<string | number>
-  ): Promise<[number, number]>;
+  ): Promise<[number, number, ...string[]]>;
   kitRateLimitBlock(blocked: string, bucket: string, durationMs: number): Promise<number>;
   kitRateLimitClamp(bucket: string, ...args: Array<string | number>): Promise<number>;
 };
@@ -105,6 +128,28 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   // While Redis is down, probe it at most once per `commandTimeoutMs` instead of making every
   // acquisition wait for a timeout.
   let nextProbeAt = 0;
+
+  const known = new Map<string, LastKnown>();
+  const remember = (key: string, entry: LastKnown): void => {
+    // Re-inserted on every update: the first key in the map is the least recently updated.
+    known.delete(key);
+    known.set(key, entry);
+    if (known.size > MAX_KNOWN_KEYS) {
+      const oldest = known.keys().next().value;
+      if (oldest !== undefined) known.delete(oldest);
+    }
+  };
+  /** A pause of `durationMs` from now: every window holds one token when it ends (as in Redis). */
+  const rememberPause = (key: string, durationMs: number): void => {
+    const entry = known.get(key);
+    if (entry === undefined || !(durationMs > 0)) return;
+    const until = clock.now() + durationMs;
+    if (until <= entry.blockedUntil) return;
+    entry.blockedUntil = until;
+    entry.at = until;
+    // Capped at each window's size when read.
+    entry.levels = entry.levels.map(() => 1);
+  };
 
   // Redis Cluster needs both keys of a script in one slot: the {hash tag} does that.
   const bucketKey = (key: string) => `${config.prefix}{${key}}:bucket`;
@@ -152,17 +197,36 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async take(key, windows, weights) {
       const args = [windows.length, ...windows.flatMap((w) => [w.tokens, w.intervalMs]), ...weights];
       try {
-        const [granted, retryInMs] = await call(() =>
+        const [granted, retryInMs, ...levels] = await call(() =>
           client.kitRateLimitTake(bucketKey(key), blockedKey(key), ...args),
         );
+        if (levels.length === windows.length) {
+          remember(key, { levels: levels.map(Number), at: clock.now(), blockedUntil: 0 });
+        } else if (Number(granted) === 0) {
+          // Paused in Redis (by this process or another): only how long is known.
+          rememberPause(key, Number(retryInMs));
+        }
         return { granted: Number(granted), retryInMs: Number(retryInMs) };
       } catch (error) {
         if (config.failOpen) return fallback.take(key, windows, weights);
         throw error;
       }
     },
+    peek(key, windows) {
+      if (down && config.failOpen) return fallback.peek(key, windows);
+      const entry = known.get(key);
+      if (entry === undefined || entry.levels.length !== windows.length) return undefined;
+      const now = clock.now();
+      if (entry.blockedUntil > now) return { tokens: windows.map(() => 0), exact: false };
+      const elapsed = Math.max(0, now - entry.at);
+      const tokens = windows.map((window, i) =>
+        Math.min(window.tokens, (entry.levels[i] as number) + (elapsed * window.tokens) / window.intervalMs),
+      );
+      return { tokens, exact: false };
+    },
     async block(key, durationMs) {
       fallback.block(key, durationMs);
+      rememberPause(key, durationMs);
       await call(() =>
         client.kitRateLimitBlock(blockedKey(key), bucketKey(key), Math.max(0, Math.ceil(durationMs))),
       ).catch((error: unknown) => {
@@ -171,6 +235,18 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     },
     async clamp(key, windows, windowIndex, remaining) {
       fallback.clamp(key, windows, windowIndex, remaining);
+      const entry = known.get(key);
+      if (entry !== undefined && windowIndex < windows.length && entry.levels.length === windows.length) {
+        // The server's count wins here too: refill the window to now, then lower it.
+        const now = clock.now();
+        const elapsed = Math.max(0, now - entry.at);
+        entry.levels = entry.levels.map((level, i) => {
+          const w = windows[i] as RateLimitWindow;
+          const refilled = Math.min(w.tokens, level + (elapsed * w.tokens) / w.intervalMs);
+          return i === windowIndex ? Math.max(0, Math.min(refilled, remaining)) : refilled;
+        });
+        entry.at = Math.max(entry.at, now);
+      }
       const window = windows[windowIndex];
       if (!window) return;
       const longest = Math.max(...windows.map((w) => w.intervalMs));

@@ -64,6 +64,17 @@ export interface CircuitBreakerOptions {
   halfOpenAfterMs?: number;
 }
 
+/**
+ * A circuit breaker's state, as `RetryPolicy.circuitState` reports it:
+ * - `closed`: calls go through; consecutive failures are counted.
+ * - `open`: calls fail at once with `server.circuit_open`, sending nothing. It stays open for
+ *   `halfOpenAfterMs` (on the policy's clock), then until the next attempt, which becomes the trial.
+ * - `half_open`: that one trial attempt is running; other attempts wait for its outcome. It closes
+ *   the circuit when it succeeds (or fails in a way that says nothing about the host), and opens it
+ *   again for another `halfOpenAfterMs` when it fails.
+ */
+export type CircuitBreakerState = 'closed' | 'open' | 'half_open';
+
 /** Defaults for {@link CircuitBreakerOptions}. */
 export const DEFAULT_CIRCUIT_BREAKER_OPTIONS: Required<CircuitBreakerOptions> = {
   consecutiveFailures: 5,
