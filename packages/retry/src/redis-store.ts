@@ -27,7 +27,7 @@ export interface RedisStoreOptions {
   failOpen?: boolean;
   /** How long one Redis call may take before it counts as a failure, in milliseconds. @default 1_000 */
   commandTimeoutMs?: number;
-  /** Clock of the fail-open fallback bucket. @default systemClock */
+  /** Clock of the fail-open fallback bucket and of the refill {@link RedisStore.peek} adds to the last known levels. @default systemClock */
   clock?: Clock;
   /** Where outages are logged (once per outage, warn). @default noopLogger */
   logger?: Logger;

@@ -8,7 +8,11 @@ import type { RetryBudget } from './retry-budget';
 export interface AttemptContext {
   /** The attempt number, 1-based. */
   readonly attempt: number;
-  /** Aborts on the user's signal, this attempt's timeout or the overall deadline: pass it on. */
+  /**
+   * Aborts on the user's signal, this attempt's timeout or the overall deadline: pass it on. Created
+   * on first read (an operation that never reads it costs no AbortController); with no timer to arm
+   * (`attemptTimeoutMs` and `deadlineMs` both `Infinity`) it is the caller's signal itself.
+   */
   readonly signal: AbortSignal;
   /** When the overall deadline passes, in the clock's epoch milliseconds. */
   readonly deadlineAt: number;

@@ -47,7 +47,7 @@ export interface RetryPolicy {
    * @example
    * ```ts
    * const policy = createRetryPolicy({ circuitBreaker: { consecutiveFailures: 5 } });
-   * const unsubscribe = policy.onCircuitStateChange((state) => logger.warn('circuit', { state }));
+   * const unsubscribe = policy.onCircuitStateChange((state) => console.warn(`circuit breaker ${state}`));
    * ```
    */
   onCircuitStateChange(listener: (state: CircuitBreakerState) => void): () => void;
