@@ -1,5 +1,5 @@
 import { type AuthRequest, type AuthStrategy, formatQuery } from '@kit/auth';
-import type { PipelineStep } from './pipeline';
+import { createSplitStep, type PipelineStep } from './pipeline';
 
 /** Name of the auth step. */
 export const AUTH_STEP = 'auth';
@@ -19,26 +19,29 @@ export interface AuthStepOptions {
  */
 export function createAuthStep(options: AuthStepOptions): PipelineStep {
   const { auth } = options;
-  return {
-    name: AUTH_STEP,
-    async send(request, next) {
+  return createSplitStep(
+    AUTH_STEP,
+    (request) => {
       const unsigned: AuthRequest = {
         method: request.method,
         url: request.url,
         path: request.path,
-        query: request.query.map(([key, value]) => [key, value]),
+        query: request.query.length === 0 ? [] : request.query.map(([key, value]) => [key, value]),
         headers: { ...request.headers },
         body: request.body,
         signal: request.attemptSignal,
       };
-      const signed = await auth.authenticate(unsigned);
-      request.authenticated = signed;
-      request.sent = {
-        url: signed.query.length > 0 ? `${signed.url}?${formatQuery(signed.query)}` : signed.url,
-        headers: signed.headers,
-        body: signed.body,
-      };
-      return next(request);
+      // Promise.resolve: a strategy that returns its request synchronously still works (and a
+      // native promise passes through as it is).
+      return Promise.resolve(auth.authenticate(unsigned)).then((signed) => {
+        request.authenticated = signed;
+        request.sent = {
+          url: signed.query.length > 0 ? `${signed.url}?${formatQuery(signed.query)}` : signed.url,
+          headers: signed.headers,
+          body: signed.body,
+        };
+      });
     },
-  };
+    undefined,
+  );
 }

@@ -1,4 +1,4 @@
-import type { PipelineStep } from './pipeline';
+import { createSplitStep, type PipelineStep } from './pipeline';
 
 /** Name of the idempotency step. */
 export const IDEMPOTENCY_STEP = 'idempotency';
@@ -25,9 +25,9 @@ export function createIdempotencyStep(options: IdempotencyStepOptions = {}): Pip
   const lower = headerName.toLowerCase();
   const enabled = options.enabled ?? true;
   const generate = options.generate ?? (() => globalThis.crypto.randomUUID());
-  return {
-    name: IDEMPOTENCY_STEP,
-    send(request, next) {
+  return createSplitStep(
+    IDEMPOTENCY_STEP,
+    (request) => {
       let existing: string | undefined;
       for (const name in request.headers) if (name.toLowerCase() === lower) existing = name;
       if (existing !== undefined) request.idempotencyKey ??= request.headers[existing];
@@ -36,7 +36,8 @@ export function createIdempotencyStep(options: IdempotencyStepOptions = {}): Pip
       }
       if (request.idempotencyKey !== undefined)
         request.headers[existing ?? headerName] = request.idempotencyKey;
-      return next(request);
+      return undefined;
     },
-  };
+    undefined,
+  );
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@kit/logger';
 import { callHook } from './call-hook';
-import type { PipelineRequest, PipelineResponse, PipelineStep } from './pipeline';
+import { createSplitStep, type PipelineRequest, type PipelineResponse, type PipelineStep } from './pipeline';
 import type { RateLimiterLike, RestClientHooks } from './rest-client-options';
 
 /** Name of the rate-limit step. */
@@ -40,22 +40,23 @@ export function createRateLimitStep(options: RateLimitStepOptions): PipelineStep
       rateLimit: response?.rateLimit,
     });
   };
-  return {
-    name: RATE_LIMIT_STEP,
-    async send(request, next) {
-      if (limiter === undefined) {
-        const response = await next(request);
-        if (response.status === 429) report(request, 0, response);
-        return response;
-      }
-      const started = now();
-      await limiter.acquire(request.weight, { signal: request.attemptSignal ?? request.signal });
-      const waitedMs = now() - started;
-      if (waitedMs > 0) report(request, waitedMs);
-      const response = await next(request);
-      limiter.observe({ status: response.status, headers: response.headers });
+  return createSplitStep(
+    RATE_LIMIT_STEP,
+    limiter === undefined
+      ? undefined
+      : (request) => {
+          const started = now();
+          return Promise.resolve(
+            limiter.acquire(request.weight, { signal: request.attemptSignal ?? request.signal }),
+          ).then(() => {
+            const waitedMs = now() - started;
+            if (waitedMs > 0) report(request, waitedMs);
+          });
+        },
+    (request, response) => {
+      // The response carries `status` and `headers`, all `observe` reads: no copy per response.
+      limiter?.observe(response);
       if (response.status === 429) report(request, 0, response);
-      return response;
     },
-  };
+  );
 }

@@ -1,4 +1,5 @@
-import type { PipelineStep } from './pipeline';
+import { findHeaderName } from './headers';
+import { createSplitStep, type PipelineStep } from './pipeline';
 
 /** Name of the request-id step. */
 export const REQUEST_ID_STEP = 'requestId';
@@ -11,21 +12,17 @@ export interface RequestIdStepOptions {
   generate?: () => string;
 }
 
-function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
-  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
-  return false;
-}
-
 /** Adds a client request id to every call that does not carry one, so client and server logs can be joined. */
 export function createRequestIdStep(options: RequestIdStepOptions = {}): PipelineStep {
   const headerName = options.headerName ?? 'X-Request-Id';
   const lower = headerName.toLowerCase();
   const generate = options.generate ?? (() => globalThis.crypto.randomUUID());
-  return {
-    name: REQUEST_ID_STEP,
-    send(request, next) {
-      if (!hasHeader(request.headers, lower)) request.headers[headerName] = generate();
-      return next(request);
+  return createSplitStep(
+    REQUEST_ID_STEP,
+    (request) => {
+      if (findHeaderName(request.headers, lower) === undefined) request.headers[headerName] = generate();
+      return undefined;
     },
-  };
+    undefined,
+  );
 }

@@ -1,6 +1,6 @@
 import { classifyHttpResponse, KitError, type VendorErrorMapper } from '@kit/errors';
 import { isTruncated, parseResponseBody } from './parse-response-body';
-import type { PipelineRequest, PipelineResponse, PipelineStep } from './pipeline';
+import { createSplitStep, type PipelineRequest, type PipelineResponse, type PipelineStep } from './pipeline';
 
 /** Name of the response-parsing step. */
 export const RESPONSE_PARSING_STEP = 'responseParsing';
@@ -66,65 +66,60 @@ function redirectError(request: PipelineRequest, response: PipelineResponse): Ki
 export function createResponseParsingStep(options: ResponseParsingStepOptions = {}): PipelineStep {
   const { errorMapper, requestIdHeaders } = options;
   const now = options.now ?? Date.now;
-  return {
-    name: RESPONSE_PARSING_STEP,
-    async send(request, next) {
-      const response = await next(request);
-      if (isTruncated(response.bodyText, response.headers)) {
-        throw schemaError('schema.truncated_body', request, response);
-      }
-      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-        throw redirectError(request, response);
-      }
-      const body = parseResponseBody(response.bodyText, response.headers['content-type']);
-      const failed = response.status >= 400;
-      if (body.kind === 'invalid_json' && !failed) {
-        throw schemaError('schema.invalid_json', request, response, {
-          cause: body.error,
-          details: { contentType: response.headers['content-type'], length: response.bodyText.length },
-        });
-      }
-      if (errorMapper !== undefined) {
-        const mapped = errorMapper(body.value, {
-          status: response.status,
-          headers: response.headers,
-          method: request.method,
-          path: request.path,
-        });
-        if (mapped !== undefined) throw mapped;
-      }
-      if (failed) {
-        const html = body.kind === 'html';
-        const error = classifyHttpResponse({
-          status: response.status,
-          headers: response.headers,
-          // A proxy's HTML page says nothing a caller can use; keep it out of the error's details.
-          body: html ? undefined : body.value,
-          method: request.method,
-          path: request.path,
-          requestIdHeaders,
-          nowMs: now(),
-        });
-        if (!html) throw error;
-        // The status decides the code (an nginx 429 page is still a rate limit, a 504 page still a
-        // gateway timeout); the HTML body is only noted, so dashboards counting codes stay right.
-        throw new KitError(error.code, {
-          message: `${error.message} (the body was an HTML page, typically from a proxy or load balancer)`,
-          status: error.status,
-          requestId: error.requestId,
-          retryAfterMs: error.retryAfterMs,
-          method: error.method,
-          path: error.path,
-          outcome: error.outcome,
-          retryable: error.retryable,
-          hint: error.hint,
-          details: { bodyKind: 'html', contentType: response.headers['content-type'] },
-          cause: error.cause,
-        });
-      }
-      if (body.kind === 'html') throw schemaError('schema.html_error_page', request, response);
-      response.data = body.value;
-      return response;
-    },
-  };
+  return createSplitStep(RESPONSE_PARSING_STEP, undefined, (request, response) => {
+    if (isTruncated(response.bodyText, response.headers)) {
+      throw schemaError('schema.truncated_body', request, response);
+    }
+    if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+      throw redirectError(request, response);
+    }
+    const body = parseResponseBody(response.bodyText, response.headers['content-type']);
+    const failed = response.status >= 400;
+    if (body.kind === 'invalid_json' && !failed) {
+      throw schemaError('schema.invalid_json', request, response, {
+        cause: body.error,
+        details: { contentType: response.headers['content-type'], length: response.bodyText.length },
+      });
+    }
+    if (errorMapper !== undefined) {
+      const mapped = errorMapper(body.value, {
+        status: response.status,
+        headers: response.headers,
+        method: request.method,
+        path: request.path,
+      });
+      if (mapped !== undefined) throw mapped;
+    }
+    if (failed) {
+      const html = body.kind === 'html';
+      const error = classifyHttpResponse({
+        status: response.status,
+        headers: response.headers,
+        // A proxy's HTML page says nothing a caller can use; keep it out of the error's details.
+        body: html ? undefined : body.value,
+        method: request.method,
+        path: request.path,
+        requestIdHeaders,
+        nowMs: now(),
+      });
+      if (!html) throw error;
+      // The status decides the code (an nginx 429 page is still a rate limit, a 504 page still a
+      // gateway timeout); the HTML body is only noted, so dashboards counting codes stay right.
+      throw new KitError(error.code, {
+        message: `${error.message} (the body was an HTML page, typically from a proxy or load balancer)`,
+        status: error.status,
+        requestId: error.requestId,
+        retryAfterMs: error.retryAfterMs,
+        method: error.method,
+        path: error.path,
+        outcome: error.outcome,
+        retryable: error.retryable,
+        hint: error.hint,
+        details: { bodyKind: 'html', contentType: response.headers['content-type'] },
+        cause: error.cause,
+      });
+    }
+    if (body.kind === 'html') throw schemaError('schema.html_error_page', request, response);
+    response.data = body.value;
+  });
 }

@@ -1,7 +1,7 @@
 import { KitError } from '@kit/errors';
 import type { Logger } from '@kit/logger';
 import { safeParse } from 'valibot';
-import type { PipelineStep } from './pipeline';
+import { createSplitStep, type PipelineStep } from './pipeline';
 import type { SchemaMode } from './rest-client-options';
 import { fieldKey, findAddedFields, issuesToDrift, type SchemaDriftEntry } from './schema-drift';
 
@@ -53,42 +53,37 @@ export function createSchemaStep(options: SchemaStepOptions): PipelineStep {
     }
   };
 
-  return {
-    name: SCHEMA_STEP,
-    async send(request, next) {
-      const response = await next(request);
-      const schema = request.schema;
-      if (schema === undefined) return response;
-      const endpoint = `${request.method} ${request.pathTemplate}`;
-      const result = safeParse(schema, response.data);
-      if (result.success) {
-        const added = findAddedFields(schema, response.data);
-        if (added.length > 0) warn(endpoint, added);
-        response.data = result.output;
-        return response;
-      }
-      const common = {
-        status: response.status,
-        requestId: response.requestId,
-        method: request.method,
-        path: request.path,
-      };
-      if (response.bodyText.length === 0) {
-        throw new KitError('schema.empty_body', {
-          ...common,
-          message: `${request.method} ${request.path}: the response body was empty (HTTP ${response.status})`,
-        });
-      }
-      const drift = issuesToDrift(result.issues);
-      if (mode === 'strict') {
-        throw new KitError('schema.response_mismatch', {
-          ...common,
-          message: `${request.method} ${request.path}: the response did not match the schema (${describeDrift(drift)})`,
-          details: { endpoint, issues: drift },
-        });
-      }
-      warn(endpoint, [...drift, ...findAddedFields(schema, response.data)]);
-      return response;
-    },
-  };
+  return createSplitStep(SCHEMA_STEP, undefined, (request, response) => {
+    const schema = request.schema;
+    if (schema === undefined) return;
+    const endpoint = `${request.method} ${request.pathTemplate}`;
+    const result = safeParse(schema, response.data);
+    if (result.success) {
+      const added = findAddedFields(schema, response.data);
+      if (added.length > 0) warn(endpoint, added);
+      response.data = result.output;
+      return;
+    }
+    const common = {
+      status: response.status,
+      requestId: response.requestId,
+      method: request.method,
+      path: request.path,
+    };
+    if (response.bodyText.length === 0) {
+      throw new KitError('schema.empty_body', {
+        ...common,
+        message: `${request.method} ${request.path}: the response body was empty (HTTP ${response.status})`,
+      });
+    }
+    const drift = issuesToDrift(result.issues);
+    if (mode === 'strict') {
+      throw new KitError('schema.response_mismatch', {
+        ...common,
+        message: `${request.method} ${request.path}: the response did not match the schema (${describeDrift(drift)})`,
+        details: { endpoint, issues: drift },
+      });
+    }
+    warn(endpoint, [...drift, ...findAddedFields(schema, response.data)]);
+  });
 }
