@@ -55,7 +55,7 @@ export interface RedisStore extends RateLimitStore {
    * (`exact: false`): the levels Redis returned with this process's last take on `key` (lowered by
    * its clamps since), refilled since at each window's rate on the store's `clock`, or 0 in every
    * window while a pause it was told of lasts. Other processes' takes since are not in it, so it
-   * can be higher than Redis's count, never lower than what this process left. While Redis is down
+   * can be higher than Redis's count until this process's next take. While Redis is down
    * and the store fails open, the local fallback bucket's levels, exactly (`exact: true`).
    * `undefined` before the first take on `key`.
    */

@@ -64,7 +64,7 @@ export interface GiveUpEvent {
 export interface CircuitBreakerOptions {
   /** Consecutive failed attempts that open the circuit. @default 5 */
   consecutiveFailures?: number;
-  /** How long the circuit stays open before one trial call, in milliseconds. @default 30_000 */
+  /** How long the circuit stays open before one trial call, in milliseconds on the policy's `clock`. @default 30_000 */
   halfOpenAfterMs?: number;
 }
 
@@ -132,7 +132,7 @@ export interface RetryPolicyOptions {
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Opt-in bulkhead around each attempt. @default false */
   bulkhead?: BulkheadOptions | false;
-  /** Time source for deadlines, timeouts and sleeps. @default systemClock */
+  /** Time source for deadlines, timeouts, sleeps and the circuit breaker's open period. @default systemClock */
   clock?: Clock;
   /** Uniform random numbers in [0, 1) for jitter. @default Math.random */
   random?: () => number;

@@ -6,6 +6,36 @@ import { createRetryPolicy } from '../src/retry-policy';
 
 const outcome = <T>(promise: Promise<T>): Promise<T | unknown> => promise.catch((error: unknown) => error);
 
+describe('the operation', () => {
+  for (const [label, options] of [
+    ['without guards', {}],
+    ['with a circuit breaker and a bulkhead', { circuitBreaker: {}, bulkhead: {} }],
+  ] as const) {
+    it(`starts after execute has returned, never synchronously inside it (${label})`, async () => {
+      const policy = createRetryPolicy(options);
+      let started = false;
+      const pending = policy.execute(async () => {
+        started = true;
+        return 'ok';
+      });
+      expect(started).toBe(false);
+      expect(await pending).toBe('ok');
+      expect(started).toBe(true);
+    });
+
+    it(`a synchronous throw becomes a classified rejection (${label})`, async () => {
+      const policy = createRetryPolicy({ ...options, maxAttempts: 1 });
+      const error = await outcome(
+        policy.execute(() => {
+          throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        }),
+      );
+      expect(isKitError(error, 'network.connection_reset')).toBe(true);
+      expect((error as KitError).attempts).toBe(1);
+    });
+  }
+});
+
 describe("the attempt's signal", () => {
   it('is the caller signal itself when no timer is armed (no attempt timeout, no deadline)', async () => {
     const policy = createRetryPolicy({
