@@ -80,12 +80,6 @@ const UNDOCUMENTED_FOR_NOW = new Set([
   '@kit/rest-client . ErrorEvent.path',
   '@kit/rest-client . ErrorEvent.endpoint',
   '@kit/rest-client . RestClient.paginate',
-  '@kit/retry . MemoryStore.take',
-  '@kit/retry . MemoryStore.block',
-  '@kit/retry . MemoryStore.clamp',
-  '@kit/retry ./redis RedisStore.take',
-  '@kit/retry ./redis RedisStore.block',
-  '@kit/retry ./redis RedisStore.clamp',
 ]);
 
 const undocumentedAllowed = new Set();

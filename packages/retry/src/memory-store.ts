@@ -10,8 +10,11 @@ export interface MemoryStoreOptions {
 
 /** The in-memory store: a {@link RateLimitStore} whose methods answer synchronously. */
 export interface MemoryStore extends RateLimitStore {
+  /** {@inheritDoc RateLimitStore.take} The answer is synchronous. */
   take(key: string, windows: readonly RateLimitWindow[], weights: readonly number[]): TakeResult;
+  /** {@inheritDoc RateLimitStore.block} Synchronous. */
   block(key: string, durationMs: number): void;
+  /** {@inheritDoc RateLimitStore.clamp} Synchronous. */
   clamp(key: string, windows: readonly RateLimitWindow[], windowIndex: number, remaining: number): void;
   /**
    * Takes one `weight` from every window of `key` if it fits now and `key` is not paused; returns

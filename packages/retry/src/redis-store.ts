@@ -42,8 +42,11 @@ export const DEFAULT_REDIS_STORE_OPTIONS = {
 
 /** A {@link RateLimitStore} in Redis. */
 export interface RedisStore extends RateLimitStore {
+  /** {@inheritDoc RateLimitStore.take} One script call, atomic across processes. */
   take(key: string, windows: readonly RateLimitWindow[], weights: readonly number[]): Promise<TakeResult>;
+  /** {@inheritDoc RateLimitStore.block} Seen by every process on the key. */
   block(key: string, durationMs: number): Promise<void>;
+  /** {@inheritDoc RateLimitStore.clamp} Seen by every process on the key. */
   clamp(
     key: string,
     windows: readonly RateLimitWindow[],
