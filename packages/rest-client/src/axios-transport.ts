@@ -1,6 +1,6 @@
 import { formatQuery } from '@kit/auth';
-import { classifyError, KitError, readRequestId } from '@kit/errors';
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { classifyError, DEFAULT_REQUEST_ID_HEADERS, KitError, readRequestId } from '@kit/errors';
+import { AxiosHeaders, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { CONNECT_TIMEOUT_MARKER, type KeepAliveAgents } from './keep-alive-agents';
 import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
 import { readRateLimitInfo } from './rate-limit-info';
@@ -21,13 +21,25 @@ export interface AxiosTransportOptions {
 const NO_TRANSFORM: [] = [];
 const ANY_STATUS = (): boolean => true;
 
+/**
+ * Response headers as a plain record with lower-case names, repeated values joined. An
+ * `AxiosHeaders` (what axios hands back) is read in place: its headers are its own properties, and
+ * what its `toJSON()` leaves out (`null`, `undefined`, `false`) is left out here too.
+ */
 function plainHeaders(headers: AxiosResponse['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  const source = (
-    typeof (headers as { toJSON?: unknown }).toJSON === 'function'
-      ? (headers as { toJSON(): Record<string, unknown> }).toJSON()
-      : headers
-  ) as Record<string, unknown>;
+  if (headers instanceof AxiosHeaders) {
+    for (const name in headers) {
+      if (!Object.hasOwn(headers, name)) continue;
+      const value: unknown = headers[name];
+      if (value === undefined || value === null || value === false) continue;
+      out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    return out;
+  }
+  // Another axios copy's AxiosHeaders (an instance passed in), or whatever an interceptor left.
+  const other = headers as unknown as { toJSON?: () => Record<string, unknown> };
+  const source = (typeof other.toJSON === 'function' ? other.toJSON() : other) as Record<string, unknown>;
   for (const name in source) {
     const value = source[name];
     if (value === undefined || value === null) continue;
@@ -93,11 +105,29 @@ export function classifyTransportError(
 }
 
 /**
+ * Reads the server's request id with @kit/errors' `readRequestId`, called only when one of the
+ * names is present: response headers have lower-case names, so presence is one property lookup per
+ * name, where `readRequestId` (any header shape, any case) scans every header for every name.
+ */
+function createRequestIdReader(
+  requestIdHeaders: readonly string[] | undefined,
+): (headers: Record<string, string>) => string | undefined {
+  const names = (requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS).map((name) => name.toLowerCase());
+  return (headers) => {
+    for (let i = 0; i < names.length; i++) {
+      if (Object.hasOwn(headers, names[i] as string)) return readRequestId(headers, names.slice(i));
+    }
+    return undefined;
+  };
+}
+
+/**
  * The last pipeline step: sends `request.sent` (or the unsigned request) with axios and returns the
  * raw response for any status. Transport failures become classified KitErrors.
  */
 export function createAxiosTransport(options: AxiosTransportOptions): SendRequest {
   const { instance, requestIdHeaders } = options;
+  const readId = createRequestIdReader(requestIdHeaders);
   let agents: KeepAliveAgents | undefined;
   let agentsReady = options.agents === undefined;
   // Without agents the adapter falls back to Node's global agent (keep-alive too, no connect timeout).
@@ -152,7 +182,7 @@ export function createAxiosTransport(options: AxiosTransportOptions): SendReques
       bodyText: typeof data === 'string' ? data : data === undefined || data === null ? '' : String(data),
       data: undefined,
       durationMs: Date.now() - started,
-      requestId: readRequestId(headers, requestIdHeaders),
+      requestId: readId(headers),
       rateLimit: readRateLimitInfo(headers, started),
     };
   };

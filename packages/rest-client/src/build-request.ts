@@ -8,6 +8,9 @@ import { toQueryPairs } from './query-string';
 import { serializeBody } from './request-body';
 import type { HttpMethod, RestRequestOptions } from './rest-request';
 
+/** What a call gives besides its method, path and body. @internal */
+export type CallParts = Omit<RestRequestOptions<GenericSchema | undefined>, 'method' | 'path' | 'body'>;
+
 /** What {@link createRequestBuilder} needs from the client. @internal */
 export interface RequestBuilderOptions {
   readonly base: BaseUrl;
@@ -25,33 +28,32 @@ export interface RequestBuilderOptions {
  */
 export function createRequestBuilder(
   options: RequestBuilderOptions,
-): (call: RestRequestOptions<GenericSchema | undefined>) => PipelineRequest {
+): (method: HttpMethod, path: string, body: unknown, call: CallParts | undefined) => PipelineRequest {
   const { base, headers: clientHeaders, now } = options;
-  return (call) => {
-    const method = call.method.toUpperCase() as HttpMethod;
-    const expanded = expandPath(call.path, call.params);
+  return (method, path, rawBody, call) => {
+    const expanded = expandPath(path, call?.params);
     if (!expanded.startsWith('/')) {
       throw new KitError('client.invalid_argument', {
-        message: `The path must start with "/": ${call.path}`,
+        message: `The path must start with "/": ${path}`,
         outcome: 'not_sent',
       });
     }
-    const body = serializeBody(call.body);
+    const body = serializeBody(rawBody);
     const headers = { ...clientHeaders };
     if (body?.contentType !== undefined) headers['content-type'] = body.contentType;
-    if (call.headers !== undefined) mergeHeaders(headers, call.headers);
+    if (call?.headers !== undefined) mergeHeaders(headers, call.headers);
     return {
-      method,
+      method: method.toUpperCase(),
       url: base.href + expanded,
       path: base.path + expanded,
-      pathTemplate: call.path,
-      query: toQueryPairs(call.query),
+      pathTemplate: path,
+      query: toQueryPairs(call?.query),
       headers,
       body: body?.text,
-      signal: call.signal,
-      weight: call.weight ?? 1,
-      schema: call.schema,
-      idempotencyKey: call.idempotencyKey,
+      signal: call?.signal,
+      weight: call?.weight ?? 1,
+      schema: call?.schema,
+      idempotencyKey: call?.idempotencyKey,
       replayedUnauthorized: false,
       attempt: 0,
       attemptSignal: undefined,

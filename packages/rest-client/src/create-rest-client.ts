@@ -106,14 +106,18 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const build = createRequestBuilder(resolved);
   const failures = createFailureReporting(resolved);
 
-  const request = async <S extends GenericSchema | undefined>(
-    call: RestRequestOptions<S>,
+  /** One call; `options` carries everything but the method, path and body (the shortcuts pass them apart: no copy of the caller's options per call). */
+  const sendCall = async <S extends GenericSchema | undefined>(
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    options: CallOptions | undefined,
   ): Promise<RestResponse<SchemaOutput<S>>> => {
     let pipelineRequest: PipelineRequest;
     try {
-      pipelineRequest = build(call);
+      pipelineRequest = build(method, path, body, options);
     } catch (error) {
-      throw failures.rejected(error, call.method, call.path);
+      throw failures.rejected(error, method, path);
     }
     let response: PipelineResponse;
     try {
@@ -131,11 +135,16 @@ export function createRestClient(options: RestClientOptions): RestClient {
       durationMs: now() - pipelineRequest.startedAtMs,
     };
   };
-
+  const request = <S extends GenericSchema | undefined>(
+    call: RestRequestOptions<S>,
+  ): Promise<RestResponse<SchemaOutput<S>>> =>
+    // Optional chaining: missing options reject with a KitError, like every bad input, never throw.
+    sendCall<S>(call?.method, call?.path, call?.body, call);
   const shortcut =
     (method: HttpMethod) =>
     <S extends GenericSchema | undefined>(path: string, options?: CallOptions & { schema?: S }) =>
-      request<S>({ ...options, method, path } as RestRequestOptions<S>);
+      // A body in the options of a GET (untyped callers) is sent, as a spread of the options would.
+      sendCall<S>(method, path, (options as { body?: unknown } | undefined)?.body, options);
   const withBody =
     (method: HttpMethod) =>
     <S extends GenericSchema | undefined>(
@@ -143,7 +152,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       body?: unknown,
       options?: CallOptions & { schema?: S },
     ) =>
-      request<S>({ ...options, method, path, body } as RestRequestOptions<S>);
+      sendCall<S>(method, path, body, options);
 
   return {
     baseUrl: base.href,

@@ -1,7 +1,8 @@
+import type { KitError } from '@kit/errors';
 import type { Logger } from '@kit/logger';
-import { type RetryPolicy, shouldRetry } from '@kit/retry';
+import { type RetryEvent, type RetryPolicy, shouldRetry } from '@kit/retry';
 import { callHook } from './call-hook';
-import type { PipelineStep } from './pipeline';
+import type { PipelineRequest, PipelineStep } from './pipeline';
 import type { RestClientHooks } from './rest-client-options';
 
 /** Name of the retry step. */
@@ -37,10 +38,30 @@ export interface RetryStepOptions {
 export function createRetryStep(options: RetryStepOptions): PipelineStep {
   const { policy, logger, hooks, budgetKey } = options;
   const paced = options.paced === true;
+  /** Logs and reports one retry (bound per call: a bound function, not a closure, on the success path). */
+  const retrying = (request: PipelineRequest, event: RetryEvent): void => {
+    logger.info('rest: retrying', {
+      method: request.method,
+      path: request.path,
+      attempt: request.attempt,
+      delayMs: event.delayMs,
+      code: event.error.code,
+      status: event.error.status,
+      requestId: event.error.requestId,
+    });
+    callHook(logger, 'onRetry', hooks.onRetry, {
+      method: request.method,
+      path: request.path,
+      endpoint: request.pathTemplate,
+      attempt: request.attempt,
+      idempotencyKey: request.idempotencyKey,
+      delayMs: event.delayMs,
+      error: event.error,
+    });
+  };
   return {
     name: RETRY_STEP,
     send(request, next) {
-      const info = { method: request.method, hasIdempotencyKey: request.idempotencyKey !== undefined };
       return policy.execute(
         (ctx) => {
           request.attempt++;
@@ -51,29 +72,15 @@ export function createRetryStep(options: RetryStepOptions): PipelineStep {
           signal: request.signal,
           budgetKey,
           paced,
-          shouldRetry: (error) => shouldRetry(error, info),
-          onRetry: (event) => {
-            logger.info('rest: retrying', {
-              method: request.method,
-              path: request.path,
-              attempt: request.attempt,
-              delayMs: event.delayMs,
-              code: event.error.code,
-              status: event.error.status,
-              requestId: event.error.requestId,
-            });
-            callHook(logger, 'onRetry', hooks.onRetry, {
-              method: request.method,
-              path: request.path,
-              endpoint: request.pathTemplate,
-              attempt: request.attempt,
-              idempotencyKey: request.idempotencyKey,
-              delayMs: event.delayMs,
-              error: event.error,
-            });
-          },
+          shouldRetry: retryRule.bind(undefined, request.method, request.idempotencyKey !== undefined),
+          onRetry: retrying.bind(undefined, request),
         },
       );
     },
   };
+}
+
+/** The shared rule, for a call's method and whether it has an idempotency key. */
+function retryRule(method: string, hasIdempotencyKey: boolean, error: KitError): boolean {
+  return shouldRetry(error, { method, hasIdempotencyKey });
 }
