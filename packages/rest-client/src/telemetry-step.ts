@@ -125,6 +125,36 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
   const withTemplate = options.metricUrlTemplate;
   const trackCircuit = telemetry.meter !== undefined && telemetry.target.circuitBreaker;
 
+  // Attribute objects without `undefined` values: the SDK copies (and checks) every key it is given.
+  const callAttributes = (
+    method: string,
+    template: string | undefined,
+    idempotencyKey: string | undefined,
+  ): OtelAttributes => {
+    const attributes: OtelAttributes = {
+      'http.request.method': method,
+      'server.address': server.address,
+      'server.port': server.port,
+    };
+    if (template !== undefined) attributes['url.template'] = template;
+    if (idempotencyKey !== undefined) attributes['kit.rest.idempotency_key'] = idempotencyKey;
+    return attributes;
+  };
+  const attemptAttributes = (
+    method: string,
+    template: string | undefined,
+    attempt: number,
+  ): OtelAttributes => {
+    const attributes: OtelAttributes = {
+      'http.request.method': method,
+      'server.address': server.address,
+      'server.port': server.port,
+    };
+    if (template !== undefined) attributes['url.template'] = template;
+    if (attempt > 1) attributes['http.request.resend_count'] = attempt - 1;
+    return attributes;
+  };
+
   const endCall = (
     state: CallState,
     request: PipelineRequest,
@@ -207,13 +237,7 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
           name,
           {
             kind: SPAN_KIND.INTERNAL,
-            attributes: {
-              'http.request.method': method,
-              'server.address': server.address,
-              'server.port': server.port,
-              'url.template': template,
-              'kit.rest.idempotency_key': request.idempotencyKey,
-            },
+            attributes: callAttributes(method, template, request.idempotencyKey),
           },
           parent,
         );
@@ -295,13 +319,7 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
           {
             kind: SPAN_KIND.CLIENT,
             startTime: start,
-            attributes: {
-              'http.request.method': state.method,
-              'server.address': server.address,
-              'server.port': server.port,
-              'url.template': state.template,
-              'http.request.resend_count': request.attempt > 1 ? request.attempt - 1 : undefined,
-            },
+            attributes: attemptAttributes(state.method, state.template, request.attempt),
           },
           state.context,
         );
