@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineRequest, pipelineResponse } from '../test/pipeline-fixtures';
+import { composePipeline, createSplitStep, type PipelineStep, type SendRequest } from './pipeline';
+
+/** A split step that records its parts in `order`; `wait` makes its `before` asynchronous. */
+function recording(order: string[], name: string, wait = false): PipelineStep {
+  return createSplitStep(
+    name,
+    (request) => {
+      order.push(`${name}>`);
+      request.headers[name] = 'seen';
+      return wait ? Promise.resolve().then(() => void order.push(`${name} waited`)) : undefined;
+    },
+    () => void order.push(`<${name}`),
+  );
+}
+
+/** A plain step (its own `send`) that records around `next`. */
+function plain(order: string[], name: string): PipelineStep {
+  return {
+    name,
+    async send(request, next) {
+      order.push(`${name}>`);
+      try {
+        return await next(request);
+      } finally {
+        order.push(`<${name}`);
+      }
+    },
+  };
+}
+
+function transport(order: string[]): SendRequest {
+  return async () => {
+    order.push('transport');
+    return pipelineResponse();
+  };
+}
+
+describe('split steps in composePipeline', () => {
+  it('run in the order nested sends would, around plain steps, waiting for asynchronous befores', async () => {
+    const order: string[] = [];
+    const steps = [
+      recording(order, 'a'),
+      recording(order, 'b', true),
+      plain(order, 'p'),
+      recording(order, 'c', true),
+      recording(order, 'd'),
+    ];
+    await composePipeline(steps, transport(order))(pipelineRequest());
+    expect(order).toEqual([
+      'a>',
+      'b>',
+      'b waited',
+      'p>',
+      'c>',
+      'c waited',
+      'd>',
+      'transport',
+      '<d',
+      '<c',
+      '<p',
+      '<b',
+      '<a',
+    ]);
+
+    // Each step's own send, nested by hand, does exactly the same.
+    const nested: string[] = [];
+    const own = [
+      recording(nested, 'a'),
+      recording(nested, 'b', true),
+      plain(nested, 'p'),
+      recording(nested, 'c', true),
+      recording(nested, 'd'),
+    ];
+    const send = own.reduceRight<SendRequest>(
+      (next, step) => (request) => step.send(request, next),
+      transport(nested),
+    );
+    await send(pipelineRequest());
+    expect(nested).toEqual(order);
+  });
+
+  it('a before that throws rejects the call: nothing after it runs, not even the outer afters', async () => {
+    const order: string[] = [];
+    const failing = createSplitStep(
+      'failing',
+      () => {
+        throw new Error('no');
+      },
+      () => void order.push('<failing'),
+    );
+    const send = composePipeline([recording(order, 'a'), failing, recording(order, 'b')], transport(order));
+    const result = send(pipelineRequest());
+    await expect(result).rejects.toThrow('no');
+    expect(order).toEqual(['a>']);
+  });
+
+  it('an after that throws rejects the call and the afters outside it do not run', async () => {
+    const order: string[] = [];
+    const failing = createSplitStep('failing', undefined, () => {
+      order.push('<failing');
+      throw new Error('bad response');
+    });
+    const send = composePipeline(
+      [plain(order, 'p'), recording(order, 'a'), failing, recording(order, 'b')],
+      transport(order),
+    );
+    await expect(send(pipelineRequest())).rejects.toThrow('bad response');
+    expect(order).toEqual(['p>', 'a>', 'b>', 'transport', '<b', '<failing', '<p']);
+  });
+
+  it('a transport that fails skips every after and rejects with its error', async () => {
+    const order: string[] = [];
+    const send = composePipeline([recording(order, 'a', true), recording(order, 'b')], async () => {
+      order.push('transport');
+      throw new Error('reset');
+    });
+    await expect(send(pipelineRequest())).rejects.toThrow('reset');
+    expect(order).toEqual(['a>', 'a waited', 'b>', 'transport']);
+  });
+
+  it('a rejected asynchronous before stops the call before the transport', async () => {
+    const order: string[] = [];
+    const waiting = createSplitStep('waiting', () => Promise.reject(new Error('limiter aborted')), undefined);
+    const send = composePipeline([waiting, recording(order, 'b')], transport(order));
+    await expect(send(pipelineRequest())).rejects.toThrow('limiter aborted');
+    expect(order).toEqual([]);
+  });
+});
