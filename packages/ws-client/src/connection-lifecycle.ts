@@ -84,7 +84,7 @@ export class ConnectionLifecycle {
         s.heartbeat.start();
         void this.#run(s);
       },
-      frame: (s, data) => router.frame(s, data),
+      inbound: router,
       close: (s, code, reason, lastError) => {
         const closed = classifySocketClose({ code, reason, opened: s.opened, lastError }, o);
         this.#disconnect(s, closed.error, closed.action, `close ${closed.code}`, closed.code, reason);

@@ -32,7 +32,12 @@ export interface InboundSettings {
  * on into the socket's event handler would crash the process. @internal
  */
 export class InboundRouter {
+  // The settings the per-message path reads, as own fields: one load each, not two.
   readonly #s: InboundSettings;
+  readonly #protocol: WsProtocol;
+  readonly #decode: (data: string | ArrayBuffer) => unknown;
+  readonly #watchdog: Watchdog;
+  readonly #requests: RequestManager;
   /** The last routed stream: consecutive messages of one channel skip the registry lookup. */
   #routed: StreamEntry | undefined;
   #burstNow: number | undefined;
@@ -42,33 +47,25 @@ export class InboundRouter {
 
   constructor(settings: InboundSettings) {
     this.#s = settings;
+    this.#protocol = settings.protocol;
+    this.#decode = settings.decode;
+    this.#watchdog = settings.watchdog;
+    this.#requests = settings.requests;
   }
 
   /** Handles one frame of `session`. */
   frame(session: WsSession, data: string | ArrayBuffer): void {
     let message: unknown;
     try {
-      message = this.#s.decode(data);
+      message = this.#decode(data);
     } catch (cause) {
-      const length = typeof data === 'string' ? data.length : data.byteLength;
-      this.#s.emitError(
-        new KitError('protocol.ws_unexpected_message', {
-          message: `A malformed frame (${length} bytes) was skipped`,
-          cause,
-          details: { length },
-        }),
-      );
+      this.#malformed(data, cause);
       return;
     }
     try {
       this.#dispatch(session, message);
     } catch (cause) {
-      this.#s.emitError(
-        new KitError('protocol.ws_unexpected_message', {
-          message: 'A protocol hook or sequencer threw on an inbound message; the message was skipped',
-          cause,
-        }),
-      );
+      this.#threw(cause);
     }
   }
 
@@ -79,58 +76,98 @@ export class InboundRouter {
 
   /** The time of the frames being handled: read once per socket read (a burst), not per message. */
   #frameTime(): number {
-    if (this.#burstNow === undefined) {
-      this.#burstNow = this.#s.clock.now();
+    let now = this.#burstNow;
+    if (now === undefined) {
+      now = this.#s.clock.now();
+      this.#burstNow = now;
       queueMicrotask(this.#endBurst);
     }
-    return this.#burstNow;
+    return now;
   }
 
+  // The per-message path. Rare branches are methods of their own (never called in a burst of data,
+  // so never inlined): more of the chain below (sequencer, delivery) then fits the engine's
+  // inlining budget for the socket's message handler.
   #dispatch(session: WsSession, message: unknown): void {
-    const { protocol, watchdog, requests } = this.#s;
+    const protocol = this.#protocol;
     const now = this.#frameTime();
     if (protocol.isPong?.(message)) {
       session.heartbeat.pong();
-      watchdog.touch('', now);
+      this.#watchdog.touch('', now);
       return;
     }
-    if (session.loginWaiter !== undefined && offerLoginReply(session, protocol, message)) return;
     if (
-      (session.pendingAcks.size > 0 || session.pendingReplies.size > 0) &&
-      this.#s.subscriptions.offer(session, message)
+      (session.loginWaiter !== undefined ||
+        session.pendingAcks.size > 0 ||
+        session.pendingReplies.size > 0 ||
+        this.#requests.size > 0) &&
+      this.#claim(session, message)
     )
       return;
-    if (requests.size > 0 && requests.offer(message)) return;
     const channel = protocol.route(message);
-    let entry: StreamEntry | undefined;
+    let entry = this.#routed;
     if (channel === undefined) entry = undefined;
-    else if (channel === this.#routed?.subscription.channel) entry = this.#routed;
-    else {
+    else if (channel !== entry?.subscription.channel) {
       entry = this.#s.registry.get(channel);
       this.#routed = entry;
     }
-    // Only streams with their own idle timeout need their own timestamp (saves a hash per message).
-    watchdog.touch(entry?.state.idleTimeoutMs ? (channel as string) : '', now);
-    if (!entry) {
+    if (entry === undefined) {
+      this.#watchdog.touch('', now);
       this.#s.unclaimed(message);
       return;
     }
     const stream = entry.state;
+    // Only streams with their own idle timeout need their own timestamp (saves a hash per message).
+    this.#watchdog.touch(stream.idleTimeoutMs ? (channel as string) : '', now);
     stream.received++;
-    let value = message;
-    if (stream.schema) {
-      const result = safeParse(stream.schema, message);
-      if (!result.success) {
-        this.#s.emitError(
-          new KitError('schema.message_mismatch', {
-            message: `A message on "${entry.subscription.channel}" did not match its schema`,
-            details: { channel: entry.subscription.channel, issues: summariseSchemaIssues(result.issues) },
-          }),
-        );
-        return;
-      }
-      value = result.output;
+    if (stream.schema) this.#validated(entry, message);
+    else stream.sequenced.push(message);
+  }
+
+  /** A reply the session or a `request()` awaits: the login's, a subscribe's, a request's. */
+  #claim(session: WsSession, message: unknown): boolean {
+    if (session.loginWaiter !== undefined && offerLoginReply(session, this.#protocol, message)) return true;
+    if (
+      (session.pendingAcks.size > 0 || session.pendingReplies.size > 0) &&
+      this.#s.subscriptions.offer(session, message)
+    )
+      return true;
+    return this.#requests.size > 0 && this.#requests.offer(message);
+  }
+
+  #validated(entry: StreamEntry, message: unknown): void {
+    const stream = entry.state;
+    const result = safeParse(stream.schema as NonNullable<StreamState['schema']>, message);
+    if (result.success) {
+      stream.sequenced.push(result.output);
+      return;
     }
-    stream.sequenced.push(value);
+    this.#s.emitError(
+      new KitError('schema.message_mismatch', {
+        message: `A message on "${entry.subscription.channel}" did not match its schema`,
+        details: { channel: entry.subscription.channel, issues: summariseSchemaIssues(result.issues) },
+      }),
+    );
+  }
+
+  /** A venue hook or a custom sequencer threw: the message is reported and skipped. */
+  #threw(cause: unknown): void {
+    this.#s.emitError(
+      new KitError('protocol.ws_unexpected_message', {
+        message: 'A protocol hook or sequencer threw on an inbound message; the message was skipped',
+        cause,
+      }),
+    );
+  }
+
+  #malformed(data: string | ArrayBuffer, cause: unknown): void {
+    const length = typeof data === 'string' ? data.length : data.byteLength;
+    this.#s.emitError(
+      new KitError('protocol.ws_unexpected_message', {
+        message: `A malformed frame (${length} bytes) was skipped`,
+        cause,
+        details: { length },
+      }),
+    );
   }
 }

@@ -74,11 +74,16 @@ export interface SequencedStreamSettings<T> {
 export class SequencedStream<T> {
   readonly stats: SequenceStats = { duplicates: 0, gaps: 0, resyncs: 0, overflowed: 0 };
   readonly #s: SequencedStreamSettings<T>;
+  // Read per message: own fields, not loads through the settings object.
+  readonly #sequencer: Sequencer<T> | undefined;
+  readonly #deliver: (message: T) => void;
   #buffer: T[] | undefined;
   readonly #controller = new AbortController();
 
   constructor(settings: SequencedStreamSettings<T>) {
     this.#s = settings;
+    this.#sequencer = settings.sequencer;
+    this.#deliver = settings.deliver;
   }
 
   /** Whether a resync is in flight. */
@@ -88,21 +93,30 @@ export class SequencedStream<T> {
 
   /** Takes one validated message. */
   push(message: T): void {
-    const sequencer = this.#s.sequencer;
+    const sequencer = this.#sequencer;
     if (!sequencer) {
-      this.#s.deliver(message);
+      this.#deliver(message);
       return;
     }
-    const buffer = this.#buffer;
-    if (buffer) {
-      if (buffer.length >= this.#s.bufferSize) {
-        buffer.shift();
-        this.stats.overflowed++;
-      }
-      buffer.push(message);
+    if (this.#buffer !== undefined) {
+      this.#hold(this.#buffer, message);
       return;
     }
-    this.#process(sequencer, message);
+    // The common case first, inline; everything else (duplicates, gaps, resets) in `#process`.
+    const verdict = sequencer.check(message);
+    if (verdict === 'in_order') {
+      sequencer.accept(message);
+      this.#deliver(message);
+    } else this.#process(sequencer, message, verdict);
+  }
+
+  /** A resync is in flight: `message` waits behind it (the oldest goes when the buffer is full). */
+  #hold(buffer: T[], message: T): void {
+    if (buffer.length >= this.#s.bufferSize) {
+      buffer.shift();
+      this.stats.overflowed++;
+    }
+    buffer.push(message);
   }
 
   /** Stops any resync in flight. */
@@ -112,8 +126,8 @@ export class SequencedStream<T> {
   }
 
   /** Returns false when a gap started a resync (the message is then buffered). */
-  #process(sequencer: Sequencer<T>, message: T): boolean {
-    switch (sequencer.check(message)) {
+  #process(sequencer: Sequencer<T>, message: T, verdict = sequencer.check(message)): boolean {
+    switch (verdict) {
       case 'in_order':
         sequencer.accept(message);
         this.#s.deliver(message);

@@ -15,8 +15,8 @@ import type { WebSocketConstructor } from './web-socket-like';
 export interface SessionEvents {
   /** The handshake completed. */
   open(session: WsSession): void;
-  /** A data frame arrived. */
-  frame(session: WsSession, data: string | ArrayBuffer): void;
+  /** Where data frames go (the client's inbound router, called directly: it is the per-message path). */
+  readonly inbound: { frame(session: WsSession, data: string | ArrayBuffer): void };
   /** The socket closed; `lastError` is the last error it reported (a refused upgrade, a bad frame). */
   close(session: WsSession, code: number, reason: string, lastError: unknown): void;
   /** The session gives up on its socket: no handshake, or no pong, in time. */
@@ -71,6 +71,7 @@ export class WsSession {
   constructor(settings: SessionSettings, events: SessionEvents) {
     this.#clock = settings.clock;
     this.#onError = settings.onError;
+    const inbound = events.inbound;
     this.connection = new Connection(
       settings.WebSocket,
       settings.url,
@@ -82,7 +83,7 @@ export class WsSession {
           events.open(this);
         },
         onFrame: (data) => {
-          if (!this.#ended) events.frame(this, data);
+          if (!this.#ended) inbound.frame(this, data);
         },
         onClose: (code, reason) => {
           if (!this.#ended) events.close(this, code, reason, this.#lastError);
