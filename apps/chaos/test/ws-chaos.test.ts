@@ -405,7 +405,7 @@ describe.concurrent('WebSocket chaos', () => {
     // close the sandbox's random drop fault had already started (`close 1012`): that connection
     // was closed, not half-open.
     expect(halfOpen.filter((d) => d.reason !== 'heartbeat timeout')).toEqual([]);
-    expect(closedDuringStall.every((d) => d.kind === 'stall' && d.reason === 'close 1012')).toBe(true);
+    expect(closedDuringStall.filter((d) => d.kind !== 'stall' || d.reason !== 'close 1012')).toEqual([]);
     expect(closedDuringStall.length).toBeLessThanOrEqual(Math.ceil(detections.length * 0.05));
     expect(Math.max(...halfOpen.map((d) => d.ms))).toBeLessThanOrEqual(HEARTBEAT_BOUND_MS);
     expect(comparedMidRun).toBeGreaterThan(0);
