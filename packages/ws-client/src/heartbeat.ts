@@ -6,7 +6,10 @@ export interface HeartbeatSettings {
   clock: Clock;
   intervalMs: number;
   timeoutMs: number;
-  /** Sends a ping (protocol or application); false when the platform cannot. */
+  /**
+   * Sends a ping (protocol or application); false when the platform cannot ping at all. A socket
+   * that is closing counts as pinged (true): its close must complete within `timeoutMs` too.
+   */
   sendPing: () => boolean;
   /** No pong came within `timeoutMs` of a ping. */
   onTimeout: () => void;

@@ -105,13 +105,21 @@ export class WsSession {
       timeoutMs: settings.pongTimeoutMs,
       onError: settings.onError,
       sendPing: () => {
-        if (this.connection.canPing) return this.connection.ping();
-        return ping !== undefined && this.outbox.control(ping());
+        const connection = this.connection;
+        const protocolPing = connection.canPing;
+        if (!protocolPing && ping === undefined) return false;
+        // Past OPEN (a close frame came or went) nothing can be pinged, and the close itself can
+        // meet a silent peer: `ws` then waits 30 s in CLOSING. Count the tick as an unanswered
+        // ping, so a close that does not complete within the pong timeout is given up on too.
+        if (!connection.isOpen) return true;
+        return protocolPing ? connection.ping() : this.outbox.control(ping?.());
       },
       onTimeout: () =>
         this.#lose(
           new KitError('timeout.heartbeat', {
-            message: `No pong within ${settings.pongTimeoutMs} ms of a ping`,
+            message: this.connection.isOpen
+              ? `No pong within ${settings.pongTimeoutMs} ms of a ping`
+              : `The WebSocket close handshake did not complete within ${settings.pongTimeoutMs} ms of a heartbeat`,
           }),
           'heartbeat timeout',
           events,
