@@ -52,7 +52,7 @@ export function findNextLink(header: string | undefined): string | undefined {
  * and a link to another origin, or outside the base path, is refused (`client.invalid_argument`),
  * since following it would send the client's credentials to another host.
  */
-export function resolveNextLink(href: string, base: BaseUrl): NextLink {
+function resolveNextLink(href: string, base: BaseUrl): NextLink {
   let target: URL;
   try {
     target = new URL(href, base.href);
