@@ -72,6 +72,7 @@ export interface RestClient {
     endpoint: E,
     options: PaginateOptions<EndpointOutput<E>> & { input?: EndpointInput<E> },
   ): AsyncIterable<RestResponse<EndpointOutput<E>>>;
+  /** Iterates pages of a plain request (method, path, query, schema), following `options`. */
   paginate<S extends GenericSchema | undefined = undefined>(
     request: RestRequestOptions<S>,
     options: PaginateOptions<SchemaOutput<S>>,

@@ -32,12 +32,20 @@ export interface EndpointDefinition<
   TBody extends GenericSchema | undefined,
   TResponse extends GenericSchema,
 > {
+  /** The HTTP method. */
   method: HttpMethod;
+  /** The path template under the base URL, with `{name}` parameters (`/orders/{id}`). */
   path: TPath;
+  /** Schema of the query parameters; calls are checked against it before sending. */
   query?: TQuery;
+  /** Schema of the JSON body; calls are checked against it before sending. */
   body?: TBody;
+  /** Schema of the response body; answers that do not match fail with `schema.response_mismatch`. */
   response: TResponse;
-  /** @default 1 */
+  /**
+   * The endpoint's cost in the client-side rate limiter (and the vendor's weight, where it has one).
+   * @default 1
+   */
   weight?: number;
 }
 

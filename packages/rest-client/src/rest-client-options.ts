@@ -49,6 +49,7 @@ export interface RateLimiterLike {
 
 /** What `onRequest` receives, once per attempt, before sending. Never holds credentials. */
 export interface RequestEvent {
+  /** The HTTP method. */
   method: string;
   /** The path without query string. */
   path: string;
@@ -62,6 +63,7 @@ export interface RequestEvent {
 
 /** What `onResponse` receives for every response (any status), once per attempt. */
 export interface ResponseEvent extends RequestEvent {
+  /** The HTTP status of the response. */
   status: number;
   /** Duration of the attempt, in milliseconds. */
   durationMs: number;
@@ -91,8 +93,11 @@ export interface RateLimitEvent extends RequestEvent {
 
 /** What `onError` receives once, when a call fails for good. */
 export interface ErrorEvent {
+  /** The HTTP method. */
   method: string;
+  /** The path without query string. */
   path: string;
+  /** The endpoint's path template. */
   endpoint: string;
   /** The error the call rejects with. */
   error: KitError;
