@@ -54,6 +54,7 @@ export function createPipelineFromOptions(
     ...options.retry,
     onGiveUp: telemetry?.onGiveUp(options.retry.onGiveUp) ?? options.retry.onGiveUp,
   });
+  if (telemetry !== undefined) telemetry.circuitSource = () => policy.circuitState;
 
   const steps: PipelineStep[] = [];
   if (options.requestIdHeader !== false)

@@ -77,7 +77,10 @@ export interface RestTelemetry {
   declare(path: string): void;
   /** The last rate-limit headers seen (read by the headroom gauge at collection, not per response). */
   lastRateLimit: RateLimitInfo | undefined;
+  /** The breaker state as the attempts tell it (the fallback when the policy cannot say). */
   circuit: CircuitStateSeen;
+  /** The retry policy's exact breaker state, set once the policy exists (read at collection). */
+  circuitSource: (() => CircuitStateSeen | undefined) | undefined;
   /** The method as the conventions want it (`_OTHER` for unknown ones). */
   method(method: string): string;
   /** The `url.template` of a call (base path + path template), or `undefined` when its path may hold ids. */
@@ -173,6 +176,7 @@ export function createRestTelemetry(
     },
     lastRateLimit: undefined,
     circuit: 'closed',
+    circuitSource: undefined,
     method: (method) => (KNOWN_METHODS.has(method) ? method : '_OTHER'),
     template(pathTemplate) {
       let found = templates.get(pathTemplate);
@@ -246,10 +250,21 @@ function observeGauges(meter: OtelMeter, telemetry: RestTelemetry, serverAttribu
         })
       : undefined;
   if (queued !== undefined) observables.push(queued);
+  const limiterHeadroomOf = (live: RestTelemetry) =>
+    (live.target.limiter as { readonly headroom?: { readonly ratio?: unknown } } | undefined)?.headroom;
+  const limiterHeadroom =
+    telemetry.target.limiter !== undefined && 'headroom' in telemetry.target.limiter
+      ? meter.createObservableGauge('kit.rest.rate_limiter.headroom', {
+          description:
+            "The share of the client-side rate limiter's tightest window still free (0 to 1; a shared store's is its last known).",
+          unit: '1',
+        })
+      : undefined;
+  if (limiterHeadroom !== undefined) observables.push(limiterHeadroom);
   const circuit = telemetry.target.circuitBreaker
     ? meter.createObservableGauge('kit.rest.circuit_breaker.state', {
         description:
-          'The circuit breaker state as this client last saw it: 1 for the current state, 0 for the others.',
+          "The circuit breaker state (the retry policy's own): 1 for the current state, 0 for the others.",
         unit: '1',
       })
     : undefined;
@@ -275,9 +290,14 @@ function observeGauges(meter: OtelMeter, telemetry: RestTelemetry, serverAttribu
         result.observe(headroom, Math.max(0, Math.min(1, left / limit)), serverAttributes);
     }
     if (queued !== undefined) result.observe(queued, Number(queueOf(live)), serverAttributes);
+    if (limiterHeadroom !== undefined) {
+      const ratio = limiterHeadroomOf(live)?.ratio;
+      if (typeof ratio === 'number') result.observe(limiterHeadroom, ratio, serverAttributes);
+    }
     if (circuit !== undefined) {
+      const state = live.circuitSource?.() ?? live.circuit;
       for (let i = 0; i < CIRCUIT_STATES.length; i++)
-        result.observe(circuit, CIRCUIT_STATES[i] === live.circuit ? 1 : 0, stateAttributes[i]);
+        result.observe(circuit, CIRCUIT_STATES[i] === state ? 1 : 0, stateAttributes[i]);
     }
   };
   meter.addBatchObservableCallback(callback, observables);

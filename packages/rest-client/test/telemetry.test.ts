@@ -347,6 +347,33 @@ describe('metrics', () => {
     expect((await failure(api.get('/account'))).code).toBe('server.circuit_open');
     expect(await state()).toEqual({ closed: 0, half_open: 0, open: 1 });
   });
+
+  it('the circuit breaker state is the policy’s own: open as soon as it opens, before any call is refused', async () => {
+    server.setFaults([{ match: { path: '/v1/account' }, fault: { type: 'status', status: 503 } }]);
+    const api = client({
+      retry: { ...FAST_RETRY, maxAttempts: 1, circuitBreaker: { consecutiveFailures: 2 } },
+    });
+    await failure(api.get('/account'));
+    await failure(api.get('/account'));
+    // No call has met the open breaker yet, so nothing the client saw says "open"; the policy does.
+    const points = await otel.points('kit.rest.circuit_breaker.state');
+    expect(
+      Object.fromEntries(points.map((p) => [p.attributes['kit.circuit_breaker.state'], p.value])),
+    ).toEqual({
+      closed: 0,
+      half_open: 0,
+      open: 1,
+    });
+  });
+
+  it('the client-side limiter’s headroom: the share of its tightest window still free', async () => {
+    const api = client({ rateLimit: { limits: [{ tokens: 10, intervalMs: 600_000 }] } });
+    await Promise.all([api.get('/account'), api.get('/account'), api.get('/account')]);
+    const [point] = await otel.points('kit.rest.rate_limiter.headroom');
+    // 7 of 10 tokens left (the refill over the test's milliseconds is a rounding error).
+    expect(point?.value).toBeCloseTo(0.7, 2);
+    expect(point?.attributes['server.address']).toBe('127.0.0.1');
+  });
 });
 
 describe('no secret in any attribute', () => {
