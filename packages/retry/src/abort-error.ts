@@ -48,3 +48,37 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
     );
   });
 }
+
+/** The settling pair {@link abortableSettlers} returns. @internal */
+export interface AbortableSettlers<E> {
+  /** Settles with success and stops listening to the signal. */
+  resolve(): void;
+  /** Settles with `error` and stops listening to the signal. */
+  reject(error: E): void;
+}
+
+/**
+ * For a waiter that is settled from outside or by `signal`: listens to `signal` with `onAbort` and
+ * returns `resolve`/`reject` that remove that listener before they settle, so a long-lived caller
+ * signal keeps no listener per wait. Check `signal.aborted` first: an aborted signal never fires.
+ *
+ * @internal
+ */
+export function abortableSettlers<E>(
+  signal: AbortSignal | undefined,
+  resolve: () => void,
+  reject: (error: E) => void,
+  onAbort: () => void,
+): AbortableSettlers<E> {
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    resolve: () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    },
+    reject: (error) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    },
+  };
+}

@@ -8,7 +8,7 @@ import {
   withoutUndefined,
 } from '@kit/errors/internal';
 import { noopLogger } from '@kit/logger';
-import { abortError } from './abort-error';
+import { abortableSettlers, abortError } from './abort-error';
 import {
   AdaptiveRate,
   DEFAULT_ADAPTIVE_RATE_OPTIONS,
@@ -377,18 +377,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
           if (index === 0) wakeUp();
           reject(abortError(signal as AbortSignal));
         };
-        const waiter: Waiter = {
-          weight,
-          resolve: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-          reject: (error) => {
-            signal?.removeEventListener('abort', onAbort);
-            reject(error);
-          },
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const waiter: Waiter = { weight, ...abortableSettlers(signal, resolve, reject, onAbort) };
         queue.push(waiter);
         void pump();
       });

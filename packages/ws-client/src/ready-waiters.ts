@@ -1,4 +1,5 @@
 import { KitError } from '@kit/errors';
+import { abortableSettlers } from '@kit/retry/internal';
 
 interface Waiter {
   resolve: () => void;
@@ -21,18 +22,8 @@ export class ReadyWaiters {
           }),
         );
       };
-      const waiter: Waiter = {
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
+      const waiter: Waiter = abortableSettlers(signal, resolve, reject, onAbort);
       if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.add(waiter);
     });
   }
