@@ -1,6 +1,7 @@
 import { formatQuery } from '@kit/auth';
 import { classifyError, DEFAULT_REQUEST_ID_HEADERS, KitError, readRequestId } from '@kit/errors';
 import { AxiosHeaders, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import type { DirectRequest, DirectResponse } from './direct-exchange';
 import { CONNECT_TIMEOUT_MARKER, type KeepAliveAgents } from './keep-alive-agents';
 import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
 import { readRateLimitInfo } from './rate-limit-info';
@@ -13,6 +14,13 @@ export interface AxiosTransportOptions {
   requestIdHeaders?: readonly string[];
   /** Keep-alive agents with a connect timeout (Node, default adapter only). @default none */
   agents?: Promise<KeepAliveAgents | undefined>;
+  /**
+   * Kit's undici adapter's direct entry, used instead of `instance` when the client owns the
+   * instance (no interceptors can be on it): see `DIRECT_EXCHANGE`. @default none
+   */
+  direct?: ((request: DirectRequest) => Promise<DirectResponse>) | undefined;
+  /** Redirects a direct exchange follows (the instance's `maxRedirects`). @default 0 */
+  maxRedirects?: number;
 }
 
 // Shared, frozen request settings: the body is sent as the exact string signed, the response is
@@ -122,8 +130,9 @@ function createRequestIdReader(
 }
 
 /**
- * The last pipeline step: sends `request.sent` (or the unsigned request) with axios and returns the
- * raw response for any status. Transport failures become classified KitErrors.
+ * The last pipeline step: sends `request.sent` (or the unsigned request) with axios, or through kit's
+ * undici adapter's direct entry when given one, and returns the raw response for any status.
+ * Transport failures become classified KitErrors.
  */
 export function createAxiosTransport(options: AxiosTransportOptions): SendRequest {
   const { instance, requestIdHeaders } = options;
@@ -141,8 +150,16 @@ export function createAxiosTransport(options: AxiosTransportOptions): SendReques
     },
   );
 
-  return async (request: PipelineRequest): Promise<PipelineResponse> => {
-    if (!agentsReady) await agentsPromise;
+  const toResponse = (status: number, headers: Record<string, string>, data: unknown, started: number) => ({
+    status,
+    headers,
+    bodyText: typeof data === 'string' ? data : data === undefined || data === null ? '' : String(data),
+    data: undefined,
+    durationMs: Date.now() - started,
+    requestId: readId(headers),
+    rateLimit: readRateLimitInfo(headers, started),
+  });
+  const sentOf = (request: PipelineRequest) => {
     let sent = request.sent;
     if (sent === undefined) {
       sent = {
@@ -152,6 +169,35 @@ export function createAxiosTransport(options: AxiosTransportOptions): SendReques
       };
       request.sent = sent;
     }
+    return sent;
+  };
+
+  const { direct } = options;
+  if (direct !== undefined) {
+    const maxRedirects = options.maxRedirects ?? 0;
+    return async (request: PipelineRequest): Promise<PipelineResponse> => {
+      const sent = sentOf(request);
+      const started = Date.now();
+      let response: DirectResponse;
+      try {
+        response = await direct({
+          method: request.method,
+          url: sent.url,
+          headers: sent.headers,
+          body: sent.body,
+          signal: request.attemptSignal ?? request.signal,
+          maxRedirects,
+        });
+      } catch (error) {
+        throw classifyTransportError(error, request, requestIdHeaders);
+      }
+      return toResponse(response.status, response.headers, response.data, started);
+    };
+  }
+
+  return async (request: PipelineRequest): Promise<PipelineResponse> => {
+    if (!agentsReady) await agentsPromise;
+    const sent = sentOf(request);
     const config: AxiosRequestConfig = {
       method: request.method,
       url: sent.url,
@@ -174,16 +220,6 @@ export function createAxiosTransport(options: AxiosTransportOptions): SendReques
     } catch (error) {
       throw classifyTransportError(error, request, requestIdHeaders);
     }
-    const headers = plainHeaders(response.headers);
-    const data: unknown = response.data;
-    return {
-      status: response.status,
-      headers,
-      bodyText: typeof data === 'string' ? data : data === undefined || data === null ? '' : String(data),
-      data: undefined,
-      durationMs: Date.now() - started,
-      requestId: readId(headers),
-      rateLimit: readRateLimitInfo(headers, started),
-    };
+    return toResponse(response.status, plainHeaders(response.headers), response.data, started);
   };
 }

@@ -14,7 +14,8 @@ export interface BaseUrl {
 }
 
 /**
- * Parses and checks `baseUrl`: absolute (`config.invalid` otherwise), no query string or fragment
+ * Parses and checks `baseUrl`: absolute (`config.invalid` otherwise), no user name or password
+ * (`config.invalid`: they would not be sent), no query string or fragment
  * (they could not be combined with a call's own), and https when credentials are sent (unless the
  * host is loopback: `@kit/auth`'s `assertSecureTransport`).
  */
@@ -26,6 +27,15 @@ export function parseBaseUrl(baseUrl: string, authenticated: boolean): BaseUrl {
     throw new KitError('config.invalid', {
       message: 'baseUrl is not an absolute URL',
       cause,
+      details: { option: 'baseUrl' },
+    });
+  }
+  if (url.username !== '' || url.password !== '') {
+    // The origin every call is sent to drops userinfo, so it would silently go unsent; and a
+    // password in a URL ends up wherever the URL is logged. Named, never echoed.
+    throw new KitError('config.invalid', {
+      message:
+        'baseUrl must not contain a user name or password (they would not be sent); pass credentials with the auth option, e.g. a header or bearer strategy from @kit/auth',
       details: { option: 'baseUrl' },
     });
   }

@@ -2,6 +2,7 @@ import { createRetryPolicy } from '@kit/retry';
 import axios from 'axios';
 import { createAuthStep } from './auth-step';
 import { createAxiosTransport } from './axios-transport';
+import { directExchangeOf } from './direct-exchange';
 import { createIdempotencyStep } from './idempotency-step';
 import { createKeepAliveAgents } from './keep-alive-agents';
 import { createLoggingStep } from './logging-step';
@@ -16,7 +17,12 @@ import type { RestTelemetry } from './telemetry';
 import { createTelemetrySteps } from './telemetry-step';
 import { createUnauthorizedStep } from './unauthorized-step';
 
-/** The axios transport: the client's instance (or a new one) and, on Node's own adapter, keep-alive agents with a connect timeout. */
+/**
+ * The axios transport: the client's instance (or a new one) and, on Node's own adapter, keep-alive
+ * agents with a connect timeout. On kit's undici adapter with an instance of its own (nothing else
+ * can have put interceptors on it), attempts go to the adapter's direct entry: the same wire
+ * request and the same errors, without axios's per-request config merge (see `DIRECT_EXCHANGE`).
+ */
 function createTransport(options: ResolvedRestClientOptions): SendRequest {
   const instance =
     options.axios ??
@@ -32,6 +38,8 @@ function createTransport(options: ResolvedRestClientOptions): SendRequest {
     instance,
     requestIdHeaders: options.requestIdHeaders,
     agents: useOwnAgents ? createKeepAliveAgents(options.timeouts.connectMs) : undefined,
+    direct: options.axios === undefined ? directExchangeOf(options.adapter) : undefined,
+    maxRedirects: options.maxRedirects,
   });
 }
 

@@ -45,3 +45,25 @@ export function toNodeHeaders(headers: Record<string, string | string[] | undefi
   }
   return result;
 }
+
+/**
+ * Undici's parsed response headers as the client reads them: Node's shape (see
+ * {@link toNodeHeaders}) with `set-cookie` joined with ", " too, so every value is one string, as
+ * the client's transport makes of `AxiosHeaders`. For the direct exchange, which skips `AxiosHeaders`.
+ */
+export function toPlainHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string') result[name] = value;
+    else if (name === 'set-cookie') result[name] = value.join(', ');
+    else
+      result[name] = FIRST_VALUE_ONLY.has(name)
+        ? (value[0] as string)
+        : value.join(name === 'cookie' ? '; ' : ', ');
+  }
+  return result;
+}

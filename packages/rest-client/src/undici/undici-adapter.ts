@@ -1,4 +1,5 @@
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { DIRECT_EXCHANGE, type DirectRequest, type DirectResponse } from '../direct-exchange';
 import { createAdapterDispatchers } from './adapter-dispatchers';
 import { createTargetResolver } from './request-target';
 import { resolveUndiciAdapterOptions, type UndiciAdapterOptions } from './undici-adapter-options';
@@ -49,6 +50,22 @@ export function createUndiciAdapter(options?: UndiciAdapterOptions): UndiciAxios
     new Promise<AxiosResponse>((resolve, reject) => {
       new UndiciExchange(config, resolve, reject, context).start();
     });
+  // The client's entry (see DIRECT_EXCHANGE): the same exchange on a config the client builds
+  // itself, resolving with plain headers and the text body. Not enumerable: not part of the API.
+  const direct = (request: DirectRequest) =>
+    new Promise<DirectResponse>((resolve, reject) => {
+      const config = {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        data: request.body,
+        signal: request.signal,
+        maxRedirects: request.maxRedirects,
+        responseType: 'text',
+      } as unknown as InternalAxiosRequestConfig;
+      new UndiciExchange(config, resolve as never, reject, context, true).start();
+    });
+  Object.defineProperty(adapter, DIRECT_EXCHANGE, { value: direct });
   return Object.assign(adapter, {
     adapterName: 'undici' as const,
     close: () => dispatchers.close(),

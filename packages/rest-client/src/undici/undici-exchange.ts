@@ -20,7 +20,7 @@ import {
 import { type ContentCoding, contentCodingOf, decompressBuffer, decompressStream } from './decompress';
 import { toUndiciBody } from './request-body';
 import type { RequestTarget } from './request-target';
-import { toNodeHeaders } from './response-headers';
+import { toNodeHeaders, toPlainHeaders } from './response-headers';
 import { expectSocketFor } from './socket-reuse';
 
 /** What `response.request` (and `error.request`) holds with this adapter: a small, secret-free summary. */
@@ -88,16 +88,79 @@ function toUndiciHeaders(headers: AxiosHeaders): Record<string, string | string[
   return json;
 }
 
+// Control characters axios strips from request header values (AxiosHeaders' sanitizeHeaderValue,
+// which also trims spaces and tabs): a value with any of them, or with white space at an end, takes
+// the slow path in {@link directHeaders}.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it is about
+const UNSAFE_HEADER_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]|^[\t ]|[\t ]$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above
+const HEADER_CONTROL_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]+/g;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * The headers a direct exchange sends: the client's plain record as axios would have sent it
+ * through `AxiosHeaders` (values stringified, `undefined`/`null`/`false` dropped, control
+ * characters stripped and the ends trimmed), with what axios adds when a name is absent in any
+ * case: `User-Agent` and `Accept-Encoding` (as the adapter does), and for POST, PUT and PATCH the
+ * `Content-Type: application/x-www-form-urlencoded` axios's `dispatchRequest` sets. The hop-by-hop
+ * keep-alive headers undici manages itself are left out, as {@link toUndiciHeaders} does.
+ */
+function directHeaders(source: Readonly<Record<string, unknown>>, method: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let userAgent = false;
+  let acceptEncoding = false;
+  let contentType = false;
+  for (const name in source) {
+    const raw = source[name];
+    if (raw === undefined || raw === null || raw === false) continue;
+    let value = typeof raw === 'string' ? raw : String(raw);
+    if (UNSAFE_HEADER_VALUE.test(value))
+      value = value.replace(HEADER_CONTROL_CHARS, '').replace(/^[\t ]+|[\t ]+$/g, '');
+    const lower = name.toLowerCase();
+    if (lower === 'keep-alive' || (lower === 'connection' && value.toLowerCase() === 'keep-alive')) continue;
+    if (lower === 'user-agent') userAgent = true;
+    else if (lower === 'accept-encoding') acceptEncoding = true;
+    else if (lower === 'content-type') contentType = true;
+    out[name] = value;
+  }
+  if (!contentType && BODY_METHODS.has(method)) out['Content-Type'] = 'application/x-www-form-urlencoded';
+  if (!userAgent) out['User-Agent'] = USER_AGENT;
+  if (!acceptEncoding) out['Accept-Encoding'] = ACCEPT_ENCODING;
+  return out;
+}
+
+/**
+ * The `Authorization: Basic` value from `config.auth`, else from the URL's userinfo. Derived from
+ * the password, so nothing else masks it: registered before it is sent (a server echoing the
+ * request cannot put it into an error). A repeat costs one Set lookup.
+ */
+function basicAuthOf(config: InternalAxiosRequestConfig, target: RequestTarget): string | undefined {
+  const basicAuth = config.auth
+    ? `${config.auth.username ?? ''}:${config.auth.password ?? ''}`
+    : target.urlAuth;
+  if (basicAuth === undefined) return undefined;
+  const credentials = Buffer.from(basicAuth, 'utf8').toString('base64');
+  registerSecretValue(credentials);
+  if (config.auth?.password) registerSecretValue(config.auth.password);
+  return `Basic ${credentials}`;
+}
+
 /**
  * One request/response exchange: turns an axios config into an undici dispatch and the undici
  * handler callbacks back into axios's response and error shapes. It is its own undici
  * `DispatchHandler` (one object per request keeps the hot path allocation-light).
+ *
+ * A direct exchange (`direct`, see `DIRECT_EXCHANGE`) gets the client's own config literal:
+ * plain-record headers (see {@link directHeaders}), a string body or none, and it hands back plain
+ * lower-case response headers with repeated values joined (what the client makes of
+ * `AxiosHeaders`); everything else, errors included, is the same code.
  */
 export class UndiciExchange implements Dispatcher.DispatchHandler {
   private readonly config: InternalAxiosRequestConfig;
   private readonly resolvePromise: (response: AxiosResponse) => void;
   private readonly rejectPromise: (error: unknown) => void;
   private readonly context: ExchangeContext;
+  private readonly direct: boolean;
   private request: UndiciRequestInfo | undefined;
   private settled = false;
   private finished = false;
@@ -121,11 +184,13 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
     resolve: (response: AxiosResponse) => void,
     reject: (error: unknown) => void,
     context: ExchangeContext,
+    direct = false,
   ) {
     this.config = config;
     this.resolvePromise = resolve;
     this.rejectPromise = reject;
     this.context = context;
+    this.direct = direct;
   }
 
   /** Validates the config, wires cancellation and dispatches. Never throws: failures reject the promise. */
@@ -162,22 +227,28 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
         reusedSocket: false,
         responseUrl: target.href,
       };
-      const headers = AxiosHeaders.from(config.headers);
-      headers.set('User-Agent', USER_AGENT, false);
-      headers.set('Accept-Encoding', ACCEPT_ENCODING, false);
-      const basicAuth = config.auth
-        ? `${config.auth.username ?? ''}:${config.auth.password ?? ''}`
-        : target.urlAuth;
-      if (basicAuth !== undefined) {
-        const credentials = Buffer.from(basicAuth, 'utf8').toString('base64');
-        // Derived from the password, so nothing else masks it: registered before it is sent (a
-        // server echoing the request cannot put it into an error). A repeat costs one Set lookup.
-        registerSecretValue(credentials);
-        if (config.auth?.password) registerSecretValue(config.auth.password);
-        headers.delete('Authorization');
-        headers.set('Authorization', `Basic ${credentials}`);
+      let undiciHeaders: Record<string, string | string[]>;
+      let body: ReturnType<typeof toUndiciBody>;
+      const basicAuth = basicAuthOf(config, target);
+      if (this.direct) {
+        undiciHeaders = directHeaders(config.headers as unknown as Record<string, unknown>, method);
+        if (basicAuth !== undefined) {
+          for (const name in undiciHeaders)
+            if (name.toLowerCase() === 'authorization') delete undiciHeaders[name];
+          undiciHeaders.Authorization = basicAuth;
+        }
+        body = typeof config.data === 'string' ? config.data : null;
+      } else {
+        const headers = AxiosHeaders.from(config.headers);
+        headers.set('User-Agent', USER_AGENT, false);
+        headers.set('Accept-Encoding', ACCEPT_ENCODING, false);
+        if (basicAuth !== undefined) {
+          headers.delete('Authorization');
+          headers.set('Authorization', basicAuth);
+        }
+        body = toUndiciBody(config, headers);
+        undiciHeaders = toUndiciHeaders(headers);
       }
-      const body = toUndiciBody(config, headers);
       this.maxRedirects = Math.min(config.maxRedirects ?? 21, this.context.maxRedirections);
       const pair = this.context.dispatchers.select(config.proxy);
       if (!this.watchCancellation()) return;
@@ -185,7 +256,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
         origin: target.origin,
         path: target.path,
         method,
-        headers: toUndiciHeaders(headers),
+        headers: undiciHeaders,
         body,
         ...(this.maxRedirects > 0 ? { maxRedirections: this.maxRedirects } : {}),
       } as Dispatcher.DispatchOptions;
@@ -311,7 +382,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
       controller.abort(error);
       return;
     }
-    const headers = toNodeHeaders(rawHeaders);
+    const headers = this.direct ? toPlainHeaders(rawHeaders) : toNodeHeaders(rawHeaders);
     if (config.decompress !== false && headers['content-encoding'] !== undefined) {
       if (request.method === 'HEAD' || statusCode === 204) {
         delete headers['content-encoding'];
@@ -324,7 +395,9 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
       data: undefined,
       status: statusCode,
       statusText: statusMessage ?? '',
-      headers: new AxiosHeaders(headers as Record<string, string>),
+      headers: this.direct
+        ? (headers as AxiosResponse['headers'])
+        : new AxiosHeaders(headers as Record<string, string>),
       config,
       request,
     };
