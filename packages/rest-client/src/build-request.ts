@@ -60,6 +60,7 @@ export function createRequestBuilder(
       sent: undefined,
       authenticated: undefined,
       startedAtMs: now(),
+      telemetry: undefined,
     };
   };
 }

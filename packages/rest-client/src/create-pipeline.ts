@@ -56,7 +56,9 @@ export function createPipelineFromOptions(
   telemetry: RestTelemetry | undefined,
 ): SendRequest {
   const { auth, logger, hooks, limiter, base, now } = options;
-  const telemetrySteps = telemetry === undefined ? undefined : createTelemetrySteps(telemetry);
+  const logs = options.debug || hooks.onRequest !== undefined || hooks.onResponse !== undefined;
+  const telemetrySteps =
+    telemetry === undefined ? undefined : createTelemetrySteps(telemetry, { activateAttemptSpan: logs });
   const stepHooks = telemetry?.hooks(hooks) ?? hooks;
   const policy = createRetryPolicy({
     ...options.retry,
@@ -92,7 +94,6 @@ export function createPipelineFromOptions(
     steps.push(createRateLimitStep({ limiter, hooks: stepHooks, logger, now }));
   if (telemetrySteps !== undefined) steps.push(telemetrySteps.exchange);
   if (auth !== undefined) steps.push(createAuthStep({ auth }));
-  if (options.debug || hooks.onRequest !== undefined || hooks.onResponse !== undefined)
-    steps.push(createLoggingStep({ logger, hooks, debug: options.debug }));
+  if (logs) steps.push(createLoggingStep({ logger, hooks, debug: options.debug }));
   return composePipeline(steps, createTransport(options));
 }

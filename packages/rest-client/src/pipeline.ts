@@ -46,6 +46,11 @@ export interface PipelineRequest {
   authenticated?: AuthRequest | undefined;
   /** When the call started (`performance.now()`-style milliseconds from the client's clock). */
   startedAtMs: number;
+  /**
+   * The telemetry steps' state for this call (set by the call's telemetry step; opaque to others).
+   * @default undefined
+   */
+  telemetry?: unknown;
 }
 
 /** The exact request an attempt sends. */
@@ -91,6 +96,7 @@ export interface PipelineStep {
 interface SplitParts {
   readonly before: ((request: PipelineRequest) => Promise<void> | undefined) | undefined;
   readonly after: ((request: PipelineRequest, response: PipelineResponse) => void) | undefined;
+  readonly failed: ((request: PipelineRequest, error: unknown) => void) | undefined;
 }
 
 /** The split parts of the steps made by {@link createSplitStep}, for {@link composePipeline}. */
@@ -98,25 +104,34 @@ const splitParts = new WeakMap<PipelineStep, SplitParts>();
 
 /**
  * A step whose work happens before the rest of the pipeline (`before`; a returned promise is
- * waited for) and/or on the response (`after`, synchronous; throwing fails the attempt). Its
- * `send` does exactly that; `composePipeline` runs neighbouring split steps in one go instead, so
- * they add no promise (and no microtask hop) of their own per request. @internal
+ * waited for), on the response (`after`, synchronous; throwing fails the attempt) and/or on a
+ * failure of anything after its `before` (`failed`, synchronous, told the error, which then
+ * propagates: the rest of the pipeline rejected, or an inner step's `after` threw). Its `send` does
+ * exactly that; `composePipeline` runs neighbouring split steps in one go instead, so they add no
+ * promise (and no microtask hop) of their own per request. @internal
  */
 export function createSplitStep(
   name: string,
   before: ((request: PipelineRequest) => Promise<void> | undefined) | undefined,
   after: ((request: PipelineRequest, response: PipelineResponse) => void) | undefined,
+  failed?: ((request: PipelineRequest, error: unknown) => void) | undefined,
 ): PipelineStep {
   const step: PipelineStep = {
     name,
     async send(request, next) {
       if (before !== undefined) await before(request);
-      const response = await next(request);
+      let response: PipelineResponse;
+      try {
+        response = await next(request);
+      } catch (error) {
+        failed?.(request, error);
+        throw error;
+      }
       if (after !== undefined) after(request, response);
       return response;
     },
   };
-  splitParts.set(step, { before, after });
+  splitParts.set(step, { before, after, failed });
   return step;
 }
 
@@ -124,27 +139,53 @@ export function createSplitStep(
  * Runs a run of split steps (outermost first) around `next` as one function: the `before`s in
  * order, continuing synchronously while they return nothing, then `next`, then the `after`s
  * innermost first in one callback. The same order and error flow as nesting their `send`s: a
- * throw stops everything outside it.
+ * throw stops everything outside it, and the `failed` of every step whose `before` had run and
+ * that is outside the throw is told, innermost first.
  */
 function composeSplit(parts: readonly SplitParts[], next: SendRequest): SendRequest {
-  const befores = parts.flatMap((part) => (part.before === undefined ? [] : [part.before]));
-  const afters = parts.flatMap((part) => (part.after === undefined ? [] : [part.after])).reverse();
-  const count = befores.length;
-  const forward: SendRequest =
-    afters.length === 0
-      ? next
-      : (request) =>
-          next(request).then((response) => {
-            for (let i = 0; i < afters.length; i++)
-              (afters[i] as NonNullable<SplitParts['after']>)(request, response);
-            return response;
-          });
+  const count = parts.length;
+  const befores = parts.map((part) => part.before);
+  const afters = parts.map((part) => part.after);
+  const faileds = parts.map((part) => part.failed);
+  const settles = parts.some((part) => part.after !== undefined || part.failed !== undefined);
+  /** Tells the steps at `index` and outside it, then rethrows. */
+  const failFrom = (index: number, request: PipelineRequest, error: unknown): never => {
+    for (let i = index; i >= 0; i--) faileds[i]?.(request, error);
+    throw error;
+  };
+  const finish = (request: PipelineRequest, response: PipelineResponse): PipelineResponse => {
+    for (let i = count - 1; i >= 0; i--) {
+      const after = afters[i];
+      if (after === undefined) continue;
+      try {
+        after(request, response);
+      } catch (error) {
+        failFrom(i - 1, request, error);
+      }
+    }
+    return response;
+  };
   const from = (index: number, request: PipelineRequest): Promise<PipelineResponse> => {
     for (let i = index; i < count; i++) {
-      const pending = (befores[i] as NonNullable<SplitParts['before']>)(request);
-      if (pending !== undefined) return pending.then(() => from(i + 1, request));
+      const before = befores[i];
+      if (before === undefined) continue;
+      let pending: Promise<void> | undefined;
+      try {
+        pending = before(request);
+      } catch (error) {
+        return failFrom(i - 1, request, error);
+      }
+      if (pending !== undefined)
+        return pending.then(
+          () => from(i + 1, request),
+          (error: unknown) => failFrom(i - 1, request, error),
+        );
     }
-    return forward(request);
+    if (!settles) return next(request);
+    return next(request).then(
+      (response) => finish(request, response),
+      (error: unknown) => failFrom(count - 1, request, error),
+    );
   };
   return (request) => {
     try {

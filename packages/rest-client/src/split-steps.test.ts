@@ -127,4 +127,67 @@ describe('split steps in composePipeline', () => {
     await expect(send(pipelineRequest())).rejects.toThrow('limiter aborted');
     expect(order).toEqual([]);
   });
+
+  // `failed`: every step whose before ran and that is outside the failure is told, innermost
+  // first, exactly as when each step's own send is nested by hand.
+  describe.each([
+    ['a synchronous before throws', 'sync-before'],
+    ['an asynchronous before rejects', 'async-before'],
+    ['an after throws', 'after'],
+    ['the transport rejects', 'transport'],
+  ])('when %s', (_name, where) => {
+    const build = (order: string[]): PipelineStep[] => {
+      const told = (name: string) => (_request: unknown, error: unknown) =>
+        void order.push(`!${name} ${(error as Error).message}`);
+      const step = (name: string, fails: boolean): PipelineStep =>
+        createSplitStep(
+          name,
+          (request) => {
+            order.push(`${name}>`);
+            request.headers[name] = 'seen';
+            if (fails && where === 'sync-before') throw new Error(`${name} threw`);
+            if (fails && where === 'async-before') return Promise.reject(new Error(`${name} rejected`));
+            return undefined;
+          },
+          () => {
+            order.push(`<${name}`);
+            if (fails && where === 'after') throw new Error(`${name} bad response`);
+          },
+          told(name),
+        );
+      return [step('a', false), step('b', false), plain(order, 'p'), step('c', true), step('d', false)];
+    };
+    const failingTransport =
+      (order: string[]): SendRequest =>
+      async () => {
+        order.push('transport');
+        if (where === 'transport') throw new Error('reset');
+        return pipelineResponse();
+      };
+
+    it('the composed run tells the same steps in the same order as nested sends', async () => {
+      const composedOrder: string[] = [];
+      const composed = composePipeline(build(composedOrder), failingTransport(composedOrder));
+      const composedError = await composed(pipelineRequest()).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+      const nestedOrder: string[] = [];
+      const nested = build(nestedOrder).reduceRight<SendRequest>(
+        (next, step) => (request) => step.send(request, next),
+        failingTransport(nestedOrder),
+      );
+      const nestedError = await nested(pipelineRequest()).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+      expect(composedError).toBeDefined();
+      expect(composedError).toBe(nestedError);
+      expect(composedOrder).toEqual(nestedOrder);
+      // The failing step itself is never told of its own failure; the outer ones are.
+      expect(composedOrder.filter((line) => line.startsWith('!')).map((line) => line.slice(1, 2))).toEqual(
+        where === 'transport' ? ['d', 'c', 'b', 'a'] : ['b', 'a'],
+      );
+    });
+  });
 });

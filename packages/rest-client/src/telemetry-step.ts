@@ -13,7 +13,7 @@ import {
   SPAN_STATUS_ERROR,
   withContext,
 } from '@kit/logger/internal';
-import type { PipelineRequest, PipelineResponse, PipelineStep } from './pipeline';
+import { createSplitStep, type PipelineRequest, type PipelineResponse, type PipelineStep } from './pipeline';
 import type { RestTelemetry } from './telemetry';
 
 /** Name of the step that opens the logical call's INTERNAL span. */
@@ -23,34 +23,36 @@ const TELEMETRY_ATTEMPT_STEP = 'telemetryAttempt';
 /** Name of the step that opens each attempt's CLIENT span and propagates its context. */
 const TELEMETRY_EXCHANGE_STEP = 'telemetryExchange';
 
-/** What the three steps share about one logical call. */
-interface CallState {
-  /** The INTERNAL span of the call (tracing on). */
-  readonly span: OtelSpan | undefined;
-  /** The context with that span active: the parent of every attempt's span. */
-  readonly context: OtelContext | undefined;
-  /** Whether the sampler kept the call (`isRecording()`); an unsampled call does no span work. */
-  readonly recording: boolean;
-  readonly method: string;
-  readonly template: string | undefined;
-  readonly name: string;
-  /** The attempt in flight: its CLIENT span, when it reached the exchange step, and timings. */
-  attemptSpan: OtelSpan | undefined;
+/**
+ * What the three steps share about one logical call, kept on the request (`request.telemetry`):
+ * one object of one shape per call, nothing looked up in a map per attempt.
+ */
+class CallState {
+  /** The CLIENT span of the attempt in flight, once it reached the exchange step. */
+  attemptSpan: OtelSpan | undefined = undefined;
   /** `performance.now()` when the attempt reached the exchange step; 0 when it did not (yet). */
-  attemptStart: number;
-  /** `performance.now()` when its response (or transport failure) came back; 0 until then. */
-  attemptEnd: number;
-  status: number | undefined;
+  attemptStart = 0;
   /** The client's clock when the previous attempt ended (-1 before the first). */
-  lastEnd: number;
-  totalDelayMs: number;
+  lastEnd = -1;
+  totalDelayMs = 0;
   /** `url.full`, redacted: the same for every attempt (signed values are redacted). */
-  urlFull: string | undefined;
+  urlFull: string | undefined = undefined;
+
+  constructor(
+    /** The INTERNAL span of the call (tracing on). */
+    readonly span: OtelSpan | undefined,
+    /** The context with that span active: the parent of every attempt's span. */
+    readonly context: OtelContext | undefined,
+    /** Whether the sampler kept the call (`isRecording()`); an unsampled call does no span work. */
+    readonly recording: boolean,
+    readonly method: string,
+    readonly template: string | undefined,
+    readonly name: string,
+  ) {}
 }
 
-// Keyed by the request object the pipeline passes down: no field added to it, nothing kept after
-// the call (a WeakMap entry dies with its request).
-const states = new WeakMap<PipelineRequest, CallState>();
+const stateOf = (request: PipelineRequest): CallState | undefined =>
+  request.telemetry instanceof CallState ? request.telemetry : undefined;
 
 /** The conventions' placeholder for a redacted query value. */
 const REDACTED_VALUE = 'REDACTED';
@@ -102,6 +104,16 @@ function errorCode(error: unknown): string {
   return isKitError(error) ? error.code : 'internal.unexpected';
 }
 
+/** Options of {@link createTelemetrySteps}. @internal */
+export interface TelemetryStepsOptions {
+  /**
+   * Whether each attempt's CLIENT span is made the active span for the steps below the exchange
+   * step (the debug and hook lines of the logging step then carry its ids). Without a logging
+   * step nothing below logs, and the exchange step adds no promise of its own. @default false
+   */
+  activateAttemptSpan?: boolean;
+}
+
 /**
  * The three telemetry steps of a client (created only when a tracer or meter exists):
  * - `call`, after the idempotency step: the INTERNAL span of the logical call (method, server,
@@ -113,9 +125,15 @@ function errorCode(error: unknown): string {
  * - `exchange`, after the rate limiter and before signing: opens the CLIENT span (so a limiter
  *   wait is not request time) and writes its trace context into the headers before the strategy
  *   signs them.
+ *
+ * `attempt` is a split step, and so is `exchange` unless the attempt span must be made active:
+ * they run inside the client's other split steps' single callback, adding no promise per attempt.
  * @internal
  */
-export function createTelemetrySteps(telemetry: RestTelemetry): {
+export function createTelemetrySteps(
+  telemetry: RestTelemetry,
+  stepOptions: TelemetryStepsOptions = {},
+): {
   call: PipelineStep;
   attempt: PipelineStep;
   exchange: PipelineStep;
@@ -124,6 +142,7 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
   const now = telemetry.target.now;
   const withTemplate = options.metricUrlTemplate;
   const trackCircuit = telemetry.meter !== undefined && telemetry.target.circuitBreaker;
+  const activateAttemptSpan = stepOptions.activateAttemptSpan === true;
 
   // Attribute objects without `undefined` values: the SDK copies (and checks) every key it is given.
   const callAttributes = (
@@ -185,15 +204,20 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
     span.end();
   };
 
-  const endAttempt = (state: CallState, request: PipelineRequest, error: unknown) => {
+  const endAttempt = (
+    state: CallState,
+    request: PipelineRequest,
+    response: PipelineResponse | undefined,
+    error: unknown,
+  ) => {
     state.lastEnd = now();
     const start = state.attemptStart;
     // The attempt never reached the exchange (a limiter wait cut short): nothing was sent.
     if (start === 0) return;
     state.attemptStart = 0;
-    const end = state.attemptEnd !== 0 ? state.attemptEnd : performance.now();
+    const end = performance.now();
     const code = error === undefined ? undefined : errorCode(error);
-    const status = state.status ?? (isKitError(error) ? error.status : undefined);
+    const status = response?.status ?? (isKitError(error) ? error.status : undefined);
     // The trial attempt of a half-open breaker decides: a failure that counts against the host
     // (what @kit/retry's breaker counts) opens it again, anything else closes it.
     if (telemetry.circuit === 'half_open') telemetry.circuit = countsAgainstHost(error) ? 'open' : 'closed';
@@ -243,22 +267,8 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
         );
         context = contextWithSpan(parent, span);
       }
-      const state: CallState = {
-        span,
-        context,
-        recording: span?.isRecording() === true,
-        method,
-        template,
-        name,
-        attemptSpan: undefined,
-        attemptStart: 0,
-        attemptEnd: 0,
-        status: undefined,
-        lastEnd: -1,
-        totalDelayMs: 0,
-        urlFull: undefined,
-      };
-      states.set(request, state);
+      const state = new CallState(span, context, span?.isRecording() === true, method, template, name);
+      request.telemetry = state;
       if (context === undefined && !trackCircuit) return next(request);
       const result = context === undefined ? next(request) : withContext(context, () => next(request));
       return result.then(
@@ -274,64 +284,75 @@ export function createTelemetrySteps(telemetry: RestTelemetry): {
     },
   };
 
-  const attempt: PipelineStep = {
-    name: TELEMETRY_ATTEMPT_STEP,
-    send(request, next) {
-      const state = states.get(request);
-      if (state === undefined) return next(request);
+  const attempt = createSplitStep(
+    TELEMETRY_ATTEMPT_STEP,
+    (request) => {
+      const state = stateOf(request);
+      if (state === undefined) return undefined;
       if (state.lastEnd >= 0) state.totalDelayMs += Math.max(0, now() - state.lastEnd);
       // An attempt got past an open breaker: it is the half-open trial.
       if (telemetry.circuit === 'open') telemetry.circuit = 'half_open';
       state.attemptStart = 0;
-      state.attemptEnd = 0;
-      state.status = undefined;
-      return next(request).then(
-        (response) => {
-          state.status = response.status;
-          telemetry.lastRateLimit = response.rateLimit;
-          endAttempt(state, request, undefined);
-          return response;
-        },
-        (error: unknown) => {
-          endAttempt(state, request, error);
-          throw error;
-        },
-      );
+      return undefined;
     },
+    (request, response) => {
+      const state = stateOf(request);
+      if (state === undefined) return;
+      telemetry.lastRateLimit = response.rateLimit;
+      endAttempt(state, request, response, undefined);
+    },
+    (request, error) => {
+      const state = stateOf(request);
+      if (state !== undefined) endAttempt(state, request, undefined, error);
+    },
+  );
+
+  /** Opens the attempt's CLIENT span and propagates; returns the context to make active, if any. */
+  const openAttempt = (request: PipelineRequest): OtelContext | undefined => {
+    const state = stateOf(request);
+    if (state === undefined) return undefined;
+    const start = performance.now();
+    state.attemptStart = start;
+    if (state.span !== undefined && !state.recording) {
+      // A call the sampler left out: no attempt spans (they would not be recorded either), but
+      // the venue still learns the trace is not sampled, and does not start one of its own.
+      if (options.propagateContext)
+        injectTraceContext(state.context as OtelContext, state.span, request.headers);
+      return undefined;
+    }
+    if (tracer === undefined || state.context === undefined) return undefined;
+    const span = tracer.startSpan(
+      state.name,
+      {
+        kind: SPAN_KIND.CLIENT,
+        startTime: start,
+        attributes: attemptAttributes(state.method, state.template, request.attempt),
+      },
+      state.context,
+    );
+    state.attemptSpan = span;
+    // Into the call's headers, which every attempt copies before signing: this attempt's
+    // context replaces the previous one's, and a strategy that signs headers signs it too.
+    if (options.propagateContext) injectTraceContext(state.context, span, request.headers);
+    return activateAttemptSpan ? contextWithSpan(state.context, span) : undefined;
   };
 
-  const exchange: PipelineStep = {
-    name: TELEMETRY_EXCHANGE_STEP,
-    send(request, next) {
-      const state = states.get(request);
-      if (state === undefined) return next(request);
-      const start = performance.now();
-      state.attemptStart = start;
-      let context: OtelContext | undefined;
-      if (state.span !== undefined && !state.recording) {
-        // A call the sampler left out: no attempt spans (they would not be recorded either), but
-        // the venue still learns the trace is not sampled, and does not start one of its own.
-        if (options.propagateContext)
-          injectTraceContext(state.context as OtelContext, state.span, request.headers);
-      } else if (tracer !== undefined && state.context !== undefined) {
-        const span = tracer.startSpan(
-          state.name,
-          {
-            kind: SPAN_KIND.CLIENT,
-            startTime: start,
-            attributes: attemptAttributes(state.method, state.template, request.attempt),
-          },
-          state.context,
-        );
-        state.attemptSpan = span;
-        // Into the call's headers, which every attempt copies before signing: this attempt's
-        // context replaces the previous one's, and a strategy that signs headers signs it too.
-        if (options.propagateContext) injectTraceContext(state.context, span, request.headers);
-        context = contextWithSpan(state.context, span);
+  const exchange: PipelineStep = activateAttemptSpan
+    ? {
+        name: TELEMETRY_EXCHANGE_STEP,
+        send(request, next) {
+          const context = openAttempt(request);
+          return context === undefined ? next(request) : withContext(context, () => next(request));
+        },
       }
-      return context === undefined ? next(request) : withContext(context, () => next(request));
-    },
-  };
+    : createSplitStep(
+        TELEMETRY_EXCHANGE_STEP,
+        (request) => {
+          openAttempt(request);
+          return undefined;
+        },
+        undefined,
+      );
 
   return { call, attempt, exchange };
 }
