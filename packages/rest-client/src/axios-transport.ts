@@ -3,7 +3,7 @@ import { classifyError, DEFAULT_REQUEST_ID_HEADERS, KitError, readRequestId } fr
 import { AxiosHeaders, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { DirectRequest, DirectResponse } from './direct-exchange';
 import { CONNECT_TIMEOUT_MARKER, type KeepAliveAgents } from './keep-alive-agents';
-import type { PipelineRequest, PipelineResponse, SendRequest } from './pipeline';
+import type { PipelineRequest, PipelineResponse, SendRequest, SentRequest } from './pipeline';
 import { readRateLimitInfo } from './rate-limit-info';
 
 /** Options for {@link createAxiosTransport}. */
@@ -14,13 +14,6 @@ export interface AxiosTransportOptions {
   requestIdHeaders?: readonly string[];
   /** Keep-alive agents with a connect timeout (Node, default adapter only). @default none */
   agents?: Promise<KeepAliveAgents | undefined>;
-  /**
-   * Kit's undici adapter's direct entry, used instead of `instance` when the client owns the
-   * instance (no interceptors can be on it): see `DIRECT_EXCHANGE`. @default none
-   */
-  direct?: ((request: DirectRequest) => Promise<DirectResponse>) | undefined;
-  /** Redirects a direct exchange follows (the instance's `maxRedirects`). @default 0 */
-  maxRedirects?: number;
 }
 
 // Shared, frozen request settings: the body is sent as the exact string signed, the response is
@@ -130,13 +123,12 @@ function createRequestIdReader(
 }
 
 /**
- * The last pipeline step: sends `request.sent` (or the unsigned request) with axios, or through kit's
- * undici adapter's direct entry when given one, and returns the raw response for any status.
- * Transport failures become classified KitErrors.
+ * The last pipeline step: sends `request.sent` (or the unsigned request) with axios and returns the
+ * raw response for any status. Transport failures become classified KitErrors.
  */
 export function createAxiosTransport(options: AxiosTransportOptions): SendRequest {
   const { instance, requestIdHeaders } = options;
-  const readId = createRequestIdReader(requestIdHeaders);
+  const toResponse = createResponseReader(requestIdHeaders);
   let agents: KeepAliveAgents | undefined;
   let agentsReady = options.agents === undefined;
   // Without agents the adapter falls back to Node's global agent (keep-alive too, no connect timeout).
@@ -149,51 +141,6 @@ export function createAxiosTransport(options: AxiosTransportOptions): SendReques
       agentsReady = true;
     },
   );
-
-  const toResponse = (status: number, headers: Record<string, string>, data: unknown, started: number) => ({
-    status,
-    headers,
-    bodyText: typeof data === 'string' ? data : data === undefined || data === null ? '' : String(data),
-    data: undefined,
-    durationMs: Date.now() - started,
-    requestId: readId(headers),
-    rateLimit: readRateLimitInfo(headers, started),
-  });
-  const sentOf = (request: PipelineRequest) => {
-    let sent = request.sent;
-    if (sent === undefined) {
-      sent = {
-        url: request.query.length > 0 ? `${request.url}?${formatQuery(request.query)}` : request.url,
-        headers: request.headers,
-        body: request.body,
-      };
-      request.sent = sent;
-    }
-    return sent;
-  };
-
-  const { direct } = options;
-  if (direct !== undefined) {
-    const maxRedirects = options.maxRedirects ?? 0;
-    return async (request: PipelineRequest): Promise<PipelineResponse> => {
-      const sent = sentOf(request);
-      const started = Date.now();
-      let response: DirectResponse;
-      try {
-        response = await direct({
-          method: request.method,
-          url: sent.url,
-          headers: sent.headers,
-          body: sent.body,
-          signal: request.attemptSignal ?? request.signal,
-          maxRedirects,
-        });
-      } catch (error) {
-        throw classifyTransportError(error, request, requestIdHeaders);
-      }
-      return toResponse(response.status, response.headers, response.data, started);
-    };
-  }
 
   return async (request: PipelineRequest): Promise<PipelineResponse> => {
     if (!agentsReady) await agentsPromise;
@@ -221,5 +168,66 @@ export function createAxiosTransport(options: AxiosTransportOptions): SendReques
       throw classifyTransportError(error, request, requestIdHeaders);
     }
     return toResponse(response.status, plainHeaders(response.headers), response.data, started);
+  };
+}
+
+/** What an attempt sends: the auth step's signed request, else the call's own (recorded on it). */
+function sentOf(request: PipelineRequest): SentRequest {
+  let sent = request.sent;
+  if (sent === undefined) {
+    sent = {
+      url: request.query.length > 0 ? `${request.url}?${formatQuery(request.query)}` : request.url,
+      headers: request.headers,
+      body: request.body,
+    };
+    request.sent = sent;
+  }
+  return sent;
+}
+
+/** Builds the pipeline's response from status, plain lower-case headers and the body. */
+function createResponseReader(
+  requestIdHeaders: readonly string[] | undefined,
+): (status: number, headers: Record<string, string>, data: unknown, started: number) => PipelineResponse {
+  const readId = createRequestIdReader(requestIdHeaders);
+  return (status, headers, data, started) => ({
+    status,
+    headers,
+    bodyText: typeof data === 'string' ? data : data === undefined || data === null ? '' : String(data),
+    data: undefined,
+    durationMs: Date.now() - started,
+    requestId: readId(headers),
+    rateLimit: readRateLimitInfo(headers, started),
+  });
+}
+
+/**
+ * The last pipeline step over kit's undici adapter's direct entry (see `DIRECT_EXCHANGE`), for a
+ * client that owns its axios instance: the same request and response handling as
+ * {@link createAxiosTransport}, without axios's request machinery. @internal
+ */
+export function createDirectTransport(
+  direct: (request: DirectRequest) => Promise<DirectResponse>,
+  options: { requestIdHeaders: readonly string[] | undefined; maxRedirects: number },
+): SendRequest {
+  const { requestIdHeaders, maxRedirects } = options;
+  const toResponse = createResponseReader(requestIdHeaders);
+  return async (request: PipelineRequest): Promise<PipelineResponse> => {
+    const sent = sentOf(request);
+    const started = Date.now();
+    let response: DirectResponse;
+    try {
+      response = await direct({
+        method: request.method,
+        url: sent.url,
+        headers: sent.headers,
+        body: sent.body,
+        signal: request.attemptSignal ?? request.signal,
+        maxRedirects,
+      });
+    } catch (error) {
+      throw classifyTransportError(error, request, requestIdHeaders);
+    }
+    return toResponse(response.status, response.headers, response.data, started);
   };
 }

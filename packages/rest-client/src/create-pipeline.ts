@@ -1,7 +1,7 @@
 import { createRetryPolicy } from '@kit/retry';
 import axios from 'axios';
 import { createAuthStep } from './auth-step';
-import { createAxiosTransport } from './axios-transport';
+import { createAxiosTransport, createDirectTransport } from './axios-transport';
 import { directExchangeOf } from './direct-exchange';
 import { createIdempotencyStep } from './idempotency-step';
 import { createKeepAliveAgents } from './keep-alive-agents';
@@ -24,6 +24,12 @@ import { createUnauthorizedStep } from './unauthorized-step';
  * request and the same errors, without axios's per-request config merge (see `DIRECT_EXCHANGE`).
  */
 function createTransport(options: ResolvedRestClientOptions): SendRequest {
+  const direct = options.axios === undefined ? directExchangeOf(options.adapter) : undefined;
+  if (direct !== undefined)
+    return createDirectTransport(direct, {
+      requestIdHeaders: options.requestIdHeaders,
+      maxRedirects: options.maxRedirects,
+    });
   const instance =
     options.axios ??
     axios.create({
@@ -38,8 +44,6 @@ function createTransport(options: ResolvedRestClientOptions): SendRequest {
     instance,
     requestIdHeaders: options.requestIdHeaders,
     agents: useOwnAgents ? createKeepAliveAgents(options.timeouts.connectMs) : undefined,
-    direct: options.axios === undefined ? directExchangeOf(options.adapter) : undefined,
-    maxRedirects: options.maxRedirects,
   });
 }
 
