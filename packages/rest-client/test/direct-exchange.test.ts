@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { KitError } from '@kit/errors';
+import { freePort } from '@kit/vitest-config/ports';
 import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECT_EXCHANGE, type DirectRequest } from '../src/direct-exchange';
@@ -206,12 +207,7 @@ describe('the direct exchange', () => {
   });
 
   it('fails a refused connection with the same classified error', async () => {
-    const closed = http.createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const port = (closed.address() as AddressInfo).port;
-    closed.close();
-    await once(closed, 'close');
+    const port = await freePort();
     const { axios: a, direct: d } = await both((c) => c.get('/plain'), `http://127.0.0.1:${port}/v1`);
     const code = (r: typeof a) => [
       (r.result as { error: KitError }).error.code,

@@ -1,12 +1,8 @@
-// Failure modes from DESIGN §4 that no other test in this package injects end to end
-// (see docs/failure-modes.md, which links every failure mode to the test that proves it).
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { apiKeyAuth } from '@kit/auth';
 import { BINANCE_ERROR_MAP, createVendorErrorMapper } from '@kit/errors';
 import { createRateLimiter, createRetryBudget } from '@kit/retry';
 import { createFaultServer, createManualClock, type FaultServer } from '@kit/testing';
+import { freePort } from '@kit/vitest-config/ports';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
 import { createLogCapture, FAST_RETRY, failure, TEST_SECRETS } from './support';
@@ -47,17 +43,6 @@ function client(extra: Partial<RestClientOptions> = {}) {
     retry: FAST_RETRY,
     ...extra,
   });
-}
-
-/** A loopback port nothing listens on (a server was bound to it and closed). */
-async function closedPort(): Promise<number> {
-  const probe = http.createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 describe('retryable statuses (DESIGN §4)', () => {
@@ -150,7 +135,7 @@ describe('idempotency rules (DESIGN §4)', () => {
   });
 
   it('retries a keyless POST whose connection was refused (never sent), then classifies it', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const retries: string[] = [];
     const c = createRestClient({
       baseUrl: `http://127.0.0.1:${port}/v1`,

@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '@kit/vitest-config/ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient, type RestClientOptions } from '../src/index';
 import { createUndiciAdapter, type UndiciAxiosAdapter } from '../src/undici/index';
@@ -102,12 +103,7 @@ describe.each(TRANSPORTS)('over the %s', (transport) => {
   });
 
   it('resends a keyless POST when nothing was written: the connection was refused', async () => {
-    const closed = http.createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const port = (closed.address() as AddressInfo).port;
-    closed.close();
-    await once(closed, 'close');
+    const port = await freePort();
     const c = client(transport, { idempotency: false, baseUrl: `http://127.0.0.1:${port}/v1` });
     const error = await failure(c.post('/orders', { qty: 1 }));
     expect([error.code, error.outcome, error.attempts]).toEqual([

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiKeyAuth } from '@kit/auth';
 import { isKitError, type KitError } from '@kit/errors';
+import { freePort } from '@kit/vitest-config/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRestClient } from '../create-rest-client';
 import { createUndiciAdapter } from './index';
@@ -68,12 +69,7 @@ describe('createRestClient with the undici adapter', () => {
   });
 
   it('classifies a refused connection as network.connection_refused, not sent', async () => {
-    const closed = http.createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const port = (closed.address() as AddressInfo).port;
-    closed.close();
-    await once(closed, 'close');
+    const port = await freePort();
     const client = createRestClient({ baseUrl: `http://127.0.0.1:${port}/v1`, adapter, retry: false });
     const error = await kitFailure(client.get('/time'));
     expect(error.code).toBe('network.connection_refused');
