@@ -218,8 +218,8 @@ export function createOrderPlacer(ctx: AdapterContext, options: OrderPlacerOptio
       const remaining = deadline - ctx.now();
       if (remaining <= 0) break;
       lookups++;
+      const timeout = new AbortController();
       try {
-        const timeout = new AbortController();
         const timer = setTimeout(
           () => timeout.abort(new DOMException('The lookup ran out of budget', 'TimeoutError')),
           remaining,
@@ -253,7 +253,12 @@ export function createOrderPlacer(ctx: AdapterContext, options: OrderPlacerOptio
       } catch (error) {
         const kit = isKitError(error) ? error : undefined;
         if (kit?.code === 'client.duplicate_client_order_id') throw kit;
-        lastLookup = kit?.code ?? 'internal.unexpected';
+        // A lookup cut short says why the reconciliation stopped, not that it was "cancelled".
+        lastLookup = stopSignal.aborted
+          ? 'stopped'
+          : timeout.signal.aborted
+            ? 'budget_exhausted'
+            : (kit?.code ?? 'internal.unexpected');
         // Credentials or permissions refused: more lookups cannot decide.
         if (kit !== undefined && (kit.category === 'auth' || kit.category === 'permission')) break;
       }
