@@ -25,7 +25,7 @@ import { type RegisteredSdk, registerOtelSdk } from './otel-sdk';
 const REQUESTS = Number(process.env.REST_BENCH_REQUESTS ?? 20_000);
 const WARMUP = Math.max(500, Math.floor(REQUESTS / 10));
 const CONCURRENCIES = [1, 32] as const;
-const ROUNDS = Number(process.env.REST_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.REST_BENCH_ROUNDS ?? 4);
 
 // ~200 bytes of JSON, the size of a quote or an order acknowledgement.
 const BODY = JSON.stringify({
