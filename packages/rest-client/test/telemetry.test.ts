@@ -4,6 +4,7 @@
 // no secret in anything exported.
 import { apiKeyAuth, bearerAuth, binanceAuth } from '@kit/auth';
 import { Secret } from '@kit/logger';
+import { createCapturingLogger } from '@kit/logger/testing';
 import { createRetryBudget } from '@kit/retry';
 import { createFaultServer, type FaultServer } from '@kit/testing';
 import {
@@ -155,6 +156,30 @@ describe('traces', () => {
       ['rest: attempt', attempts[1]?.spanContext().spanId],
     ]);
     expect(lines.every((r) => r.trace_id === call.spanContext().traceId)).toBe(true);
+  });
+
+  it('without request logging, what runs below the attempt (the auth strategy) is under the call span', async () => {
+    // An info-level logger: no debug lines, no request hooks, so no logging step and the attempt
+    // span is not made active; the strategy's own line carries the call's ids, and the wire still
+    // carries the attempt's.
+    const info = createCapturingLogger({ level: 'info', name: 'rest-info' });
+    const signing = {
+      name: 'signing',
+      async authenticate(request: Parameters<ReturnType<typeof apiKeyAuth>['authenticate']>[0]) {
+        // After an await, as a strategy that fetches a token would: the context must carry over.
+        await Promise.resolve();
+        info.logger.info('strategy: signing');
+        return { ...request, headers: { ...request.headers, 'x-signed': '1' } };
+      },
+    };
+    await client({ logger: info.logger, auth: signing }).get('/account');
+    const call = byKind(SPAN_KIND_INTERNAL)[0] as ReadableSpan;
+    const [attempt] = byKind(SPAN_KIND_CLIENT);
+    const line = info.records.find((r) => r.msg === 'strategy: signing');
+    expect([line?.trace_id, line?.span_id]).toEqual([call.spanContext().traceId, call.spanContext().spanId]);
+    expect(server.requests.map((r) => r.headers.traceparent)).toEqual([
+      `00-${attempt?.spanContext().traceId}-${attempt?.spanContext().spanId}-01`,
+    ]);
   });
 
   it('a call that fails for good: the final code, outcome and status on the call span', async () => {
