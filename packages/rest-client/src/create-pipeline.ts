@@ -2,7 +2,7 @@ import { createRetryPolicy } from '@kit/retry';
 import axios from 'axios';
 import { createAuthStep } from './auth-step';
 import { createAxiosTransport, createDirectTransport } from './axios-transport';
-import { directExchangeOf } from './direct-exchange';
+import { directExchangeOf, hasAxiosDefaults } from './direct-exchange';
 import { createIdempotencyStep } from './idempotency-step';
 import { createKeepAliveAgents } from './keep-alive-agents';
 import { createLoggingStep } from './logging-step';
@@ -20,21 +20,22 @@ import { createUnauthorizedStep } from './unauthorized-step';
 /**
  * The axios transport: the client's instance (or a new one) and, on Node's own adapter, keep-alive
  * agents with a connect timeout. On kit's undici adapter with an instance of its own (nothing else
- * can have put interceptors on it), attempts go to the adapter's direct entry: the same wire
- * request and the same errors, without axios's per-request config merge (see `DIRECT_EXCHANGE`).
+ * can have put interceptors on it) that has axios's own defaults (nobody changed `axios.defaults`),
+ * attempts go to the adapter's direct entry: the same wire request and the same errors, without
+ * axios's per-request config merge (see `DIRECT_EXCHANGE`).
  */
 function createTransport(options: ResolvedRestClientOptions): SendRequest {
-  const direct = options.axios === undefined ? directExchangeOf(options.adapter) : undefined;
-  if (direct !== undefined)
-    return createDirectTransport(direct, {
-      requestIdHeaders: options.requestIdHeaders,
-      maxRedirects: options.maxRedirects,
-    });
   const instance =
     options.axios ??
     axios.create({
       maxRedirects: options.maxRedirects,
       ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+    });
+  const direct = options.axios === undefined ? directExchangeOf(options.adapter) : undefined;
+  if (direct !== undefined && hasAxiosDefaults(instance.defaults as unknown as Record<string, unknown>))
+    return createDirectTransport(direct, {
+      requestIdHeaders: options.requestIdHeaders,
+      maxRedirects: options.maxRedirects,
     });
   const useOwnAgents =
     options.adapter === undefined &&

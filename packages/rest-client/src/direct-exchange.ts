@@ -12,6 +12,58 @@ export const DIRECT_EXCHANGE: unique symbol = Symbol.for(
   '@kit/rest-client.undici.direct-exchange.v1',
 ) as never;
 
+/** The `Accept` header axios's defaults send when a request sets none. @internal */
+export const AXIOS_DEFAULT_ACCEPT = 'application/json, text/plain, */*';
+
+// The defaults of an instance from `axios.create()` when nobody changed `axios.defaults`: the
+// direct exchange reproduces exactly these. Of them, the transforms and `validateStatus` are
+// replaced on every request by the client, `env` and the XSRF names are for browsers' adapters,
+// and `transitional` only shapes timeout errors (the direct path sets no axios timeout).
+const AXIOS_DEFAULT_KEYS = new Set([
+  'transitional',
+  'adapter',
+  'transformRequest',
+  'transformResponse',
+  'timeout',
+  'xsrfCookieName',
+  'xsrfHeaderName',
+  'maxContentLength',
+  'maxBodyLength',
+  'env',
+  'validateStatus',
+  'headers',
+  'maxRedirects',
+]);
+
+/**
+ * Whether an instance's defaults are axios's own, so that the direct exchange sends exactly what
+ * the instance would: no timeout, no size limits, the default `Accept` and nothing else in the
+ * common headers, no per-method or extra headers, and no other setting (`proxy`, `auth`, `params`,
+ * `decompress`, agents, ...). An application that configured `axios.defaults` globally gets
+ * axios's path, with everything it set. @internal
+ */
+export function hasAxiosDefaults(defaults: Readonly<Record<string, unknown>>): boolean {
+  for (const key in defaults) {
+    if (!AXIOS_DEFAULT_KEYS.has(key) && defaults[key] !== undefined) return false;
+  }
+  if ((defaults.timeout ?? 0) !== 0) return false;
+  if ((defaults.maxContentLength ?? -1) !== -1 || (defaults.maxBodyLength ?? -1) !== -1) return false;
+  const headers = (defaults.headers ?? {}) as Record<string, unknown>;
+  for (const name in headers) {
+    const group = headers[name];
+    if (typeof group !== 'object' || group === null) return false;
+    for (const header in group) {
+      const value = (group as Record<string, unknown>)[header];
+      const allowed =
+        name === 'common' &&
+        ((header === 'Accept' && value === AXIOS_DEFAULT_ACCEPT) ||
+          (header === 'Content-Type' && value === undefined));
+      if (!allowed) return false;
+    }
+  }
+  return true;
+}
+
 /** One attempt as the client sends it. @internal */
 export interface DirectRequest {
   /** Upper-case method. */

@@ -1,11 +1,12 @@
 // The client's direct path into kit's undici adapter (DIRECT_EXCHANGE) against the same adapter
-// driven through axios: the server must see the same requests and the caller the same responses
-// and the same classified errors, so skipping axios's request machinery changes nothing a user or
-// a server can observe (header-name case and order aside, which HTTP does not give meaning to).
+// driven through axios: the server must see byte-identical requests (header names spelled the
+// same, in the same order) and the caller the same responses and the same classified errors, so
+// skipping axios's request machinery changes nothing a user or a server can observe.
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import type { AuthRequest } from '@kit/auth';
 import { KitError } from '@kit/errors';
 import { freePort } from '@kit/vitest-config/ports';
 import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios';
@@ -53,11 +54,10 @@ beforeAll(async () => {
       body += chunk;
     });
     req.on('end', () => {
+      // Exactly as they came off the wire: names as spelled, in order.
       const headers: Array<[string, string]> = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2)
-        headers.push([(req.rawHeaders[i] as string).toLowerCase(), req.rawHeaders[i + 1] as string]);
-      headers.sort((a, b) => (a[0] === b[0] ? a[1].localeCompare(b[1]) : a[0].localeCompare(b[0])));
-      // The port differs between runs only; the host header is compared without it.
+        headers.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
       seen.push({ method: req.method, url: req.url, headers, body });
       if (req.url?.startsWith('/v1/repeated')) {
         res.setHeader('set-cookie', ['a=1', 'b=2']);
@@ -100,6 +100,18 @@ const options = (base = `http://${origin}/v1`) => ({
   headers: { 'X-Client': 'parity', 'X-Padded': '  spaced\t' },
   requestIdHeader: false as const,
   idempotency: { generate: () => 'fixed-key' },
+  // Signs nothing; when the call carries X-Trace it repeats it in another case and clears
+  // X-Client, as a careless strategy might: both paths must send the same thing for that too.
+  auth: {
+    name: 'careless',
+    authenticate: async (request: AuthRequest): Promise<AuthRequest> =>
+      request.headers['X-Trace'] === undefined
+        ? request
+        : {
+            ...request,
+            headers: { ...request.headers, 'x-trace': 'second', 'X-Client': undefined as never },
+          },
+  },
 });
 const direct = (base?: string): RestClient => createRestClient({ ...options(base), adapter: counting });
 const throughAxios = (base?: string): RestClient =>
@@ -138,6 +150,10 @@ const CALLS: Array<[string, (client: RestClient) => Promise<unknown>]> = [
   [
     'a DELETE overriding accept and user-agent in another case',
     (c) => c.delete('/orders/1', { headers: { accept: 'text/plain', 'user-agent': 'mine/1.0' } }),
+  ],
+  [
+    'a header the auth strategy repeats in another case, and one it clears',
+    (c) => c.get('/plain', { headers: { 'X-Trace': 'first' } }),
   ],
   [
     'headers with control characters, keep-alive headers and non-strings',
@@ -215,6 +231,24 @@ describe('the direct exchange', () => {
     ];
     expect(code(a)).toEqual(['network.connection_refused', 'not_sent']);
     expect(code(d)).toEqual(code(a));
+  });
+
+  it('is not used when the application changed axios.defaults (axios sends what it set)', async () => {
+    const common = axios.defaults.headers.common as Record<string, unknown>;
+    common['X-Global'] = 'from-defaults';
+    try {
+      directCalls = 0;
+      axiosCalls = 0;
+      seen.length = 0;
+      await direct().get('/plain');
+      expect([directCalls, axiosCalls]).toEqual([0, 1]);
+      expect(seen[0]?.headers).toContainEqual(['X-Global', 'from-defaults']);
+    } finally {
+      delete common['X-Global'];
+    }
+    directCalls = 0;
+    await direct().get('/plain');
+    expect(directCalls).toBe(1);
   });
 
   it('is not used with an axios instance the caller passes (its interceptors must run)', async () => {

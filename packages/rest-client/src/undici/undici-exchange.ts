@@ -9,6 +9,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import type { Dispatcher } from 'undici';
+import { AXIOS_DEFAULT_ACCEPT } from '../direct-exchange';
 import type { AdapterDispatchers } from './adapter-dispatchers';
 import {
   createCanceledError,
@@ -97,33 +98,67 @@ const UNSAFE_HEADER_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]|^[\t ]|[\t ]$/;
 const HEADER_CONTROL_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]+/g;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+/** A header value as `AxiosHeaders` stores it: stringified, control characters out, ends trimmed. */
+function cleanHeaderValue(raw: unknown): string {
+  const value = typeof raw === 'string' ? raw : String(raw);
+  return UNSAFE_HEADER_VALUE.test(value)
+    ? value.replace(HEADER_CONTROL_CHARS, '').replace(/^[\t ]+|[\t ]+$/g, '')
+    : value;
+}
+
 /**
- * The headers a direct exchange sends: the client's plain record as axios would have sent it
- * through `AxiosHeaders` (values stringified, `undefined`/`null`/`false` dropped, control
- * characters stripped and the ends trimmed), with what axios adds when a name is absent in any
- * case: `User-Agent` and `Accept-Encoding` (as the adapter does), and for POST, PUT and PATCH the
- * `Content-Type: application/x-www-form-urlencoded` axios's `dispatchRequest` sets. The hop-by-hop
- * keep-alive headers undici manages itself are left out, as {@link toUndiciHeaders} does.
+ * The headers a direct exchange sends: byte for byte, and in the same order, what axios sends for
+ * the client's plain record through an instance with axios's own defaults (the client checks that
+ * its instance has them: see `hasAxiosDefaults`), so a server, a proxy or a signature check
+ * cannot tell the two paths apart:
+ * - `Accept` and `Content-Type` first, under those names (axios's defaults hold both keys, and
+ *   `AxiosHeaders` keeps the first spelling of a name): the record's own values, else axios's
+ *   default `Accept`, and for POST, PUT and PATCH the `application/x-www-form-urlencoded` that
+ *   axios's `dispatchRequest` sets;
+ * - then the record's other headers in order, each under the spelling it first had, with the last
+ *   value given for it (names compared without case);
+ * - values stringified, control characters stripped and the ends trimmed; `undefined`, `null` and
+ *   `false` clear a header;
+ * - `User-Agent` and `Accept-Encoding` last when absent (the adapter's own), and without the
+ *   hop-by-hop keep-alive headers undici manages itself (as {@link toUndiciHeaders}).
  */
 function directHeaders(source: Readonly<Record<string, unknown>>, method: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let userAgent = false;
-  let acceptEncoding = false;
-  let contentType = false;
+  let accept: string | undefined = AXIOS_DEFAULT_ACCEPT;
+  let contentType: string | undefined;
+  const names: string[] = [];
+  const lowers: string[] = [];
+  const values: Array<string | undefined> = [];
   for (const name in source) {
     const raw = source[name];
-    if (raw === undefined || raw === null || raw === false) continue;
-    let value = typeof raw === 'string' ? raw : String(raw);
-    if (UNSAFE_HEADER_VALUE.test(value))
-      value = value.replace(HEADER_CONTROL_CHARS, '').replace(/^[\t ]+|[\t ]+$/g, '');
+    const value = raw === undefined || raw === null || raw === false ? undefined : cleanHeaderValue(raw);
     const lower = name.toLowerCase();
+    if (lower === 'accept') accept = value;
+    else if (lower === 'content-type') contentType = value;
+    else {
+      const at = lowers.indexOf(lower);
+      if (at === -1) {
+        names.push(name);
+        lowers.push(lower);
+        values.push(value);
+      } else values[at] = value;
+    }
+  }
+  if (contentType === undefined && BODY_METHODS.has(method))
+    contentType = 'application/x-www-form-urlencoded';
+  const out: Record<string, string> = {};
+  if (accept !== undefined) out.Accept = accept;
+  if (contentType !== undefined) out['Content-Type'] = contentType;
+  let userAgent = false;
+  let acceptEncoding = false;
+  for (let i = 0; i < names.length; i++) {
+    const value = values[i];
+    if (value === undefined) continue;
+    const lower = lowers[i] as string;
     if (lower === 'keep-alive' || (lower === 'connection' && value.toLowerCase() === 'keep-alive')) continue;
     if (lower === 'user-agent') userAgent = true;
     else if (lower === 'accept-encoding') acceptEncoding = true;
-    else if (lower === 'content-type') contentType = true;
-    out[name] = value;
+    out[names[i] as string] = value;
   }
-  if (!contentType && BODY_METHODS.has(method)) out['Content-Type'] = 'application/x-www-form-urlencoded';
   if (!userAgent) out['User-Agent'] = USER_AGENT;
   if (!acceptEncoding) out['Accept-Encoding'] = ACCEPT_ENCODING;
   return out;
