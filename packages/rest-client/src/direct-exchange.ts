@@ -1,11 +1,11 @@
 /**
  * The contract between the client's transport and kit's own undici adapter for sending without
  * axios's request machinery. A client that created its axios instance itself (so no interceptors
- * can be on it) and was given `createUndiciAdapter()` hands each attempt straight to the adapter
- * under this key: the same exchange code, the same wire request (the headers axios would add are
- * added the same way, case-insensitively), the same `AxiosError`s on failure, without axios's
- * config merge, header objects and transform chain, which cost about as much CPU per request as
- * the whole undici exchange. The key is `Symbol.for`, so the client's entry point and the adapter's
+ * can be on it, and {@link hasAxiosDefaults} holds) and was given `createUndiciAdapter()` hands
+ * each attempt straight to the adapter under this key: the same exchange code, byte for byte the
+ * wire request axios would send, the same `AxiosError`s on failure, without axios's config
+ * merge, header objects and transform chain, which cost about as much CPU per request as the
+ * whole undici exchange. The key is `Symbol.for`, so the client's entry point and the adapter's
  * (built separately) agree on it. @internal
  */
 export const DIRECT_EXCHANGE: unique symbol = Symbol.for(
