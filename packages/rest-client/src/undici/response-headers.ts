@@ -25,6 +25,11 @@ const FIRST_VALUE_ONLY = new Set([
   'user-agent',
 ]);
 
+/** One value for a repeated header other than `set-cookie`, as Node's parser makes it. */
+function joinRepeated(name: string, values: string[]): string {
+  return FIRST_VALUE_ONLY.has(name) ? (values[0] as string) : values.join(name === 'cookie' ? '; ' : ', ');
+}
+
 /**
  * Turns undici's parsed response headers (repeated headers as arrays) into the shape Node's
  * `IncomingMessage.headers` has, which is what axios's http adapter hands to `AxiosHeaders`:
@@ -40,7 +45,7 @@ export function toNodeHeaders(headers: Record<string, string | string[] | undefi
     } else if (name === 'set-cookie') {
       result[name] = value;
     } else {
-      result[name] = FIRST_VALUE_ONLY.has(name) ? value[0] : value.join(name === 'cookie' ? '; ' : ', ');
+      result[name] = joinRepeated(name, value);
     }
   }
   return result;
@@ -60,10 +65,7 @@ export function toPlainHeaders(
     if (value === undefined) continue;
     if (typeof value === 'string') result[name] = value;
     else if (name === 'set-cookie') result[name] = value.join(', ');
-    else
-      result[name] = FIRST_VALUE_ONLY.has(name)
-        ? (value[0] as string)
-        : value.join(name === 'cookie' ? '; ' : ', ');
+    else result[name] = joinRepeated(name, value);
   }
   return result;
 }
