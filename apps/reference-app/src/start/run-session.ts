@@ -2,10 +2,18 @@ import { isKitError, type KitError } from '@kit/errors';
 import type { Logger } from '@kit/logger';
 import type { AdapterStats, OrderBookView, OrderEvent, Quote, SampleBroker } from '@kit/sample-broker';
 import type { SandboxLedger, SandboxProfile } from '@kit/sandbox-broker';
+import { type BookCheck, checkBook } from './check-book';
 import { FAULT_SCRIPT, SETTLE_AT } from './fault-script';
-import type { BookSnapshot, GroundTruth } from './ground-truth';
+import type { GroundTruth } from './ground-truth';
 import type { SessionAdmin } from './session-admin';
-import { countError, countMessage, createSessionState, note, type SessionState } from './session-state';
+import {
+  countError,
+  countMessage,
+  createSessionState,
+  isDelivering,
+  note,
+  type SessionState,
+} from './session-state';
 
 /** Options for {@link runSession}. */
 export interface SessionOptions {
@@ -25,13 +33,6 @@ export interface SessionOptions {
   readonly orderIntervalMs?: number;
   /** Receives the live state as soon as it exists. @default none */
   readonly onState?: (state: SessionState) => void;
-}
-
-/** How the session's book compared with a fresh snapshot. */
-export interface BookCheck {
-  readonly equal: boolean;
-  readonly seq?: number;
-  readonly detail: string;
 }
 
 /** Order events of the session's own orders: what the API has against what the stream delivered. */
@@ -333,7 +334,16 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   };
 
   const events = await checkEvents(options.groundTruth, startSeq, runId, eventSeqs, waitFor, problems);
-  const book = await checkBook(options.groundTruth, symbol, views, () => latestView, waitFor, problems);
+  const book = await checkBook({
+    truth: options.groundTruth,
+    symbol,
+    depth: BOOK_DEPTH,
+    views,
+    latest: () => latestView,
+    isDelivering: () => isDelivering(state.streams.get(`book:${symbol}`)),
+    waitFor,
+    problems,
+  });
   const ledger = await admin.ledger().catch(() => undefined);
   const duplicates = ledger
     ? duplicatesFromLedger(ledger, runId)
@@ -392,56 +402,6 @@ async function checkEvents(
     received: expected.length - missing().length,
     lost: missing().map((event) => event.seq),
     duplicates,
-  };
-}
-
-function sameLevels(
-  a: ReadonlyArray<readonly [string, string]>,
-  b: ReadonlyArray<readonly [string, string]>,
-): boolean {
-  return (
-    a.length === b.length &&
-    a.every((level, index) => level[0] === b[index]?.[0] && level[1] === b[index]?.[1])
-  );
-}
-
-async function checkBook(
-  truth: GroundTruth,
-  symbol: string,
-  views: ReadonlyMap<number, OrderBookView>,
-  latest: () => OrderBookView | undefined,
-  waitFor: (predicate: () => boolean, timeoutMs: number) => Promise<boolean>,
-  problems: string[],
-): Promise<BookCheck> {
-  // The book moves every tick: compare the adapter's view at exactly the snapshot's seq.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    let snapshot: BookSnapshot;
-    try {
-      snapshot = await truth.bookSnapshot(symbol, BOOK_DEPTH);
-    } catch (error) {
-      problems.push(`could not read a book snapshot: ${isKitError(error) ? error.code : String(error)}`);
-      return { equal: false, detail: 'no snapshot' };
-    }
-    await waitFor(() => (latest()?.seq ?? 0) >= snapshot.seq, 3_000);
-    if (latest() === undefined) break;
-    const view = views.get(snapshot.seq);
-    if (view === undefined) continue;
-    const equal = sameLevels(view.bids, snapshot.bids) && sameLevels(view.asks, snapshot.asks);
-    return {
-      equal,
-      seq: snapshot.seq,
-      detail: equal
-        ? `top ${BOOK_DEPTH} levels equal at seq ${snapshot.seq}`
-        : `levels differ at seq ${snapshot.seq}`,
-    };
-  }
-  const seen = latest()?.seq;
-  return {
-    equal: false,
-    detail:
-      seen === undefined
-        ? 'the book stream delivered nothing'
-        : `no view at a snapshot's seq (stream at ${seen})`,
   };
 }
 

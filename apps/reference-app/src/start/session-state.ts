@@ -77,3 +77,11 @@ export function note(state: SessionState, text: string, now: number): void {
   state.recent.push(`${seconds}s  ${text}`);
   if (state.recent.length > 3) state.recent.shift();
 }
+
+/**
+ * Whether a stream state means messages are flowing: `live`, or `resynced` (a book back in step
+ * after a gap or a reconnect, which stays in that state until the next change).
+ */
+export function isDelivering(streamState: string | undefined): boolean {
+  return streamState === 'live' || streamState === 'resynced';
+}

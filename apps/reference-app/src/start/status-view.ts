@@ -1,18 +1,13 @@
 import type { AdapterStats } from '@kit/sample-broker';
 import { formatCount, formatMs } from '../io/table';
 import type { Styles } from '../io/terminal';
-import { messagesPerSecond, type SessionState } from './session-state';
+import { isDelivering, messagesPerSecond, type SessionState } from './session-state';
 
 function connection(state: SessionState, styles: Styles): string {
   if (state.streams.size === 0) return styles.dim('connecting');
   return [...state.streams]
     .map(([name, value]) => {
-      const colour =
-        value === 'live' || value === 'resynced'
-          ? styles.green
-          : value === 'closed'
-            ? styles.dim
-            : styles.yellow;
+      const colour = isDelivering(value) ? styles.green : value === 'closed' ? styles.dim : styles.yellow;
       return `${name} ${colour(value)}`;
     })
     .join('  ');
@@ -45,7 +40,7 @@ export function statusBlock(state: SessionState, stats: AdapterStats, styles: St
 
 /** One plain line for piped output, every few seconds. */
 export function progressLine(state: SessionState, stats: AdapterStats, now: number): string {
-  const live = [...state.streams.values()].filter((value) => value === 'live' || value === 'resynced').length;
+  const live = [...state.streams.values()].filter(isDelivering).length;
   const o = state.orders;
   return [
     `[${elapsed(state, now)}]`,
